@@ -1,0 +1,5 @@
+"""The embedded store (DuckDB)."""
+
+from sitrep.store.db import Store, WriteResult
+
+__all__ = ["Store", "WriteResult"]

@@ -1,0 +1,37 @@
+# The two commands of the Quick start: `make demo` and `make test`. Both work on a fresh
+# machine: they create .venv and install everything the project and its tests need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= sitrep.duckdb
+SHARED ?= ../shared
+
+.PHONY: install demo test gate bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(BIN)/sitrep ingest data/sample/wikinews/wikinews_2019.csv data/sample/wikinews/wikinews_2020.csv \
+		$(wildcard $(SHARED)/corpora/seed/*.txt) --db $(DB)
+	$(BIN)/sitrep docs --db $(DB) --limit 10
+	@echo
+	@echo "Store: $(DB). Try: $(BIN)/sitrep docs --db $(DB) --text Ukraine"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+gate: install
+	$(BIN)/python -m pytest -q -m gate
+
+bench: install
+	$(BIN)/python benchmarks/run.py --shared $(SHARED)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,235 @@
+"""The ``sitrep`` command line: parses arguments, calls one library function, prints.
+
+Domain errors (:class:`sitrep.errors.SitrepError`) become a one-line message on stderr and
+exit code 2; nothing here holds logic that the library or the API would need too.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sitrep import settings
+from sitrep.errors import SitrepError
+from sitrep.records import to_dict
+
+app = typer.Typer(
+    help="sitrep: international-security news to a sourced record of who did what to whom.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+evaluate_app = typer.Typer(help="Score sitrep against gold sets.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+
+out = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", help="Store file (default: $SITREP_DB or sitrep.duckdb).")
+
+
+def _fail(exc: SitrepError) -> None:
+    err.print(f"[bold red]error[/] {exc}", markup=True, highlight=False)
+    raise typer.Exit(code=2)
+
+
+def _guarded(fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except SitrepError as exc:
+        _fail(exc)
+
+
+def _open_store(db: Optional[str], *, read_only: bool = False):
+    from sitrep.store import Store
+
+    return Store(db, read_only=read_only)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def ingest(
+    inputs: list[str] = typer.Argument(..., help="Files, folders, globs or http(s) URLs."),
+    db: Optional[str] = DbOption,
+    allow_private: bool = typer.Option(False, "--allow-private", help="Let URL fetches reach private and loopback addresses."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Read, clean and store articles; prints read / new / duplicate / rejected."""
+    from sitrep.pipeline import ingest as run_ingest
+
+    def run() -> Any:
+        with _open_store(db) as store:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+                disable=as_json or not err.is_terminal,
+            ) as progress:
+                task = progress.add_task("reading", total=None)
+
+                def update(report: Any) -> None:
+                    progress.update(
+                        task,
+                        description=f"read {report.read}  new {report.new}  duplicate {report.duplicate}  rejected {len(report.rejected)}",
+                    )
+
+                return run_ingest(inputs, store, allow_private=allow_private or None, on_progress=update)
+
+    report = _guarded(run)
+    if as_json:
+        _print_json(report.as_dict())
+        return
+    table = Table(title="ingest", show_header=True)
+    for col in ("read", "new", "duplicate", "rejected"):
+        table.add_column(col, justify="right")
+    table.add_row(str(report.read), str(report.new), str(report.duplicate), str(len(report.rejected)))
+    out.print(table)
+    if report.rejected:
+        rejected = Table(title="rejected inputs", show_header=True)
+        rejected.add_column("input", overflow="fold")
+        rejected.add_column("code")
+        rejected.add_column("reason", overflow="fold")
+        for origin, code, reason in report.rejected:
+            rejected.add_row(origin, code, reason)
+        out.print(rejected)
+
+
+@app.command()
+def docs(
+    db: Optional[str] = DbOption,
+    source: Optional[str] = typer.Option(None, help="Only this outlet (domain or name)."),
+    since: Optional[str] = typer.Option(None, help="Published on or after this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="Published on or before this date (YYYY-MM-DD)."),
+    text: Optional[str] = typer.Option(None, help="Title or text contains this (case-insensitive)."),
+    limit: int = typer.Option(50, help="At most this many documents."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array of documents."),
+) -> None:
+    """List stored documents, newest first."""
+
+    def run() -> Any:
+        with _open_store(db, read_only=True) as store:
+            return list(store.query_documents(source=source, since=since, until=until, text=text, limit=limit))
+
+    documents = _guarded(run)
+    if as_json:
+        _print_json([to_dict(d) for d in documents])
+        return
+    table = Table(show_header=True)
+    for col in ("id", "published", "source", "title", "flags"):
+        table.add_column(col, overflow="fold")
+    for d in documents:
+        flags = ",".join(k for k in d.quality if k != "removed")
+        table.add_row(d.id[:12], d.published or "", d.source or "", d.title or "", flags)
+    out.print(table)
+
+
+@app.command()
+def show(
+    doc_id: str = typer.Argument(..., help="Document id or a unique prefix (6+ characters)."),
+    db: Optional[str] = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="Print the document as JSON."),
+) -> None:
+    """Show one document with its metadata, origins and quality flags."""
+
+    def run() -> Any:
+        with _open_store(db, read_only=True) as store:
+            doc = store.get_document(doc_id)
+            return doc, store.origins(doc.id)
+
+    doc, origins = _guarded(run)
+    if as_json:
+        _print_json({**to_dict(doc), "origins": origins})
+        return
+    out.print(f"[bold]{doc.title or '(untitled)'}[/]", highlight=False)
+    for label, value in (
+        ("id", doc.id), ("published", doc.published), ("source", doc.source), ("url", doc.url),
+        ("authors", ", ".join(doc.authors)), ("tags", ", ".join(doc.tags)), ("language", doc.language),
+    ):
+        out.print(f"[dim]{label:>10}[/] {value or ''}", highlight=False)
+    for o in origins:
+        out.print(f"[dim]{'origin':>10}[/] {o['origin']}", highlight=False)
+    flags = {k: v for k, v in doc.quality.items() if k != "removed"}
+    if flags:
+        out.print(f"[dim]{'quality':>10}[/] {json.dumps(flags)}", highlight=False)
+    for line in doc.quality.get("removed", []):
+        out.print(f"[dim]{'removed':>10}[/] {line}", highlight=False)
+    out.print()
+    out.print(doc.text, markup=False, highlight=False)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option(..., "--format", help="parquet, csv or jsonl."),
+    out_path: Path = typer.Option(..., "--out", help="File to write."),
+    db: Optional[str] = DbOption,
+) -> None:
+    """Export stored documents."""
+
+    def run() -> int:
+        with _open_store(db, read_only=True) as store:
+            return store.export_documents(out_path, fmt=fmt)
+
+    n = _guarded(run)
+    err.print(f"wrote {n} documents to {out_path}")
+
+
+@app.command()
+def analyze(
+    inputs: list[str] = typer.Argument(..., help="Files, folders, globs or URLs."),
+    jsonl: bool = typer.Option(True, "--jsonl/--no-jsonl", help="Print one JSON record per line (the default)."),
+    allow_private: bool = typer.Option(False, "--allow-private"),
+) -> None:
+    """Run the per-document pipeline without a store and print its records as JSON lines."""
+    from sitrep.pipeline import documents_from
+    from sitrep.sources import Rejected
+
+    rejected = 0
+    for result in documents_from(inputs, allow_private=allow_private or None):
+        if isinstance(result, Rejected):
+            rejected += 1
+            err.print(f"rejected {result.error}", markup=False, highlight=False)
+            continue
+        sys.stdout.write(json.dumps(to_dict(result, with_kind=True), ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List every setting with its environment variable, current value and help."""
+    table = Table(show_header=True)
+    for col in ("setting", "environment", "value", "help"):
+        table.add_column(col, overflow="fold")
+    for s in settings.SETTINGS:
+        table.add_row(s.name, s.env, str(settings.get(s.name)), s.help)
+    out.print(table)
+
+
+@evaluate_app.command("extraction")
+def evaluate_extraction(
+    directory: Path = typer.Argument(..., help="Folder with ground-truth.json and html/<id>.html.gz."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    baseline: bool = typer.Option(False, "--baseline", help="Score plain trafilatura instead, for comparison."),
+) -> None:
+    """Score article extraction (precision, recall, F1 of 4-gram shingles)."""
+    from sitrep.evaluate.extraction import evaluate_extraction as run_eval
+
+    result = _guarded(lambda: run_eval(directory, baseline=baseline))
+    if as_json:
+        _print_json(result)
+    else:
+        out.print(result)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,97 @@
+"""The per-document pipeline and the ingest loop that feeds the store.
+
+``process_item`` is pure (one raw item in, one document or rejection out), so the same
+function runs in-process, in a pool or on a cluster. ``ingest`` streams inputs through it and
+writes documents in batches, one transaction each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Iterable, Iterator, TypeVar
+
+from sitrep import settings
+from sitrep.errors import InputRejected
+from sitrep.extract import to_document
+from sitrep.records import Document
+from sitrep.sources import RawItem, Rejected
+from sitrep.sources.files import read_inputs
+from sitrep.store import Store
+
+T = TypeVar("T")
+
+
+@dataclass(kw_only=True)
+class IngestReport:
+    """The summary of one ingest run."""
+
+    read: int = 0
+    new: int = 0
+    duplicate: int = 0
+    rejected: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form, rejections as ``{origin, code, reason}`` objects."""
+        return {
+            "read": self.read,
+            "new": self.new,
+            "duplicate": self.duplicate,
+            "rejected": len(self.rejected),
+            "rejections": [{"origin": o, "code": c, "reason": r} for o, c, r in self.rejected],
+        }
+
+
+def process_item(item: RawItem | Rejected, *, ingested_at: str | None = None) -> Document | Rejected:
+    """Extract one item; a rejection passes through, a failure becomes one."""
+    if isinstance(item, Rejected):
+        return item
+    try:
+        return to_document(item, ingested_at=ingested_at)
+    except InputRejected as exc:
+        return Rejected(origin=item.origin, error=exc)
+
+
+def documents_from(
+    inputs: Iterable[str], *, allow_private: bool | None = None
+) -> Iterator[Document | Rejected]:
+    """Read and extract every input, in order, without a store."""
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    for item in read_inputs(inputs, allow_private=allow_private):
+        yield process_item(item, ingested_at=now)
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Split an iterable into lists of at most ``size`` items."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ingest(
+    inputs: Iterable[str],
+    store: Store,
+    *,
+    allow_private: bool | None = None,
+    batch_size: int | None = None,
+    on_progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Read, extract and store ``inputs``; returns what was read, new, duplicate and rejected."""
+    report = IngestReport()
+    size = batch_size or settings.get("batch_size")
+    for batch in batched(documents_from(inputs, allow_private=allow_private), size):
+        documents = [r for r in batch if isinstance(r, Document)]
+        rejected = [r for r in batch if isinstance(r, Rejected)]
+        result = store.write_documents(documents, [(r.origin, r.error) for r in rejected])
+        report.read += len(batch)
+        report.new += len(result.new)
+        report.duplicate += len(result.duplicate)
+        report.rejected.extend((r.origin, r.error.code, r.error.message) for r in rejected)
+        if on_progress:
+            on_progress(report)
+    return report

@@ -1,0 +1,279 @@
+"""The embedded DuckDB store: idempotent, transactional writes and the document queries.
+
+Concurrency model: DuckDB allows one process to open a database file for writing (several
+threads of it may share the connection); other processes may open it read-only only while no
+writer holds it. Each batch is written in one transaction, so a process killed mid-run leaves
+the store as it was after the last committed batch, and rerunning the same inputs adds only
+what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from sitrep import settings
+from sitrep.errors import NotFound, SitrepError, StoreError
+from sitrep.records import Document
+from sitrep.store.schema import LATEST_VERSION, MIGRATIONS
+
+DOCUMENT_COLUMNS = (
+    "id", "url", "source", "title", "published", "authors", "tags", "language", "text",
+    "ingested_at", "origin", "quality",
+)
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class WriteResult:
+    """What one batch write did: ids newly stored, ids already present."""
+
+    new: tuple[str, ...]
+    duplicate: tuple[str, ...]
+
+
+def _published_day(published: str | None) -> date | None:
+    if not published:
+        return None
+    try:
+        return date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+class Store:
+    """A DuckDB file holding the sitrep record tables."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = str(path or settings.get("db"))
+        self.read_only = read_only
+        try:
+            if not read_only:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            raise StoreError(f"cannot open the store: {exc}", input=self.path) from exc
+        self._migrate()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        """Close the connection (checkpointing the write-ahead log)."""
+        self.con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        try:
+            if not self.read_only:
+                self.con.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
+                    "description VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
+                )
+            rows = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+        except duckdb.Error as exc:
+            raise StoreError(f"not a sitrep store, or unreadable: {exc}", input=self.path) from exc
+        current = rows[0] if rows else 0
+        if current > LATEST_VERSION:
+            raise StoreError(
+                f"store schema version {current} is newer than this sitrep ({LATEST_VERSION}); upgrade sitrep",
+                input=self.path,
+            )
+        if current < LATEST_VERSION and self.read_only:
+            raise StoreError("store needs a schema upgrade; open it once for writing", input=self.path)
+        for version, description, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            try:
+                self.con.execute("BEGIN TRANSACTION")
+                self.con.execute(sql)
+                self.con.execute(
+                    "INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description]
+                )
+                self.con.execute("COMMIT")
+            except duckdb.Error as exc:
+                self.con.execute("ROLLBACK")
+                raise StoreError(f"migration {version} failed: {exc}", input=self.path) from exc
+
+    @property
+    def schema_version(self) -> int:
+        """The latest applied migration."""
+        return int(self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0])
+
+    # -- writes ----------------------------------------------------------------------------
+    def write_documents(self, documents: Sequence[Document], rejections: Sequence[tuple[str, SitrepError]] = ()) -> WriteResult:
+        """Store a batch in one transaction; documents already present only gain an origin."""
+        unique: dict[str, Document] = {}
+        for doc in documents:
+            unique.setdefault(doc.id, doc)
+        origins = {(d.id, d.origin or ""): d for d in documents}
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+            existing: set[str] = set()
+            if unique:
+                ids = pa.table({"id": list(unique)})
+                self.con.register("batch_ids", ids)
+                existing = {r[0] for r in self.con.execute("SELECT d.id FROM documents d JOIN batch_ids b USING (id)").fetchall()}
+                self.con.unregister("batch_ids")
+            new_docs = [d for i, d in unique.items() if i not in existing]
+            if new_docs:
+                table = pa.table(
+                    {
+                        "id": [d.id for d in new_docs],
+                        "url": [d.url for d in new_docs],
+                        "source": [d.source for d in new_docs],
+                        "title": [d.title for d in new_docs],
+                        "published": [d.published for d in new_docs],
+                        "published_day": [_published_day(d.published) for d in new_docs],
+                        "authors": [list(d.authors) for d in new_docs],
+                        "tags": [list(d.tags) for d in new_docs],
+                        "language": [d.language for d in new_docs],
+                        "text": [d.text for d in new_docs],
+                        "ingested_at": [d.ingested_at for d in new_docs],
+                        "origin": [d.origin for d in new_docs],
+                        "quality": [json.dumps(dict(d.quality), ensure_ascii=False) for d in new_docs],
+                    }
+                )
+                self.con.register("new_docs", table)
+                self.con.execute(
+                    "INSERT INTO documents SELECT id, url, source, title, published, published_day, authors, tags, "
+                    "language, text, ingested_at, origin, quality::JSON FROM new_docs"
+                )
+                self.con.unregister("new_docs")
+            if origins:
+                table = pa.table(
+                    {
+                        "doc_id": [k[0] for k in origins],
+                        "origin": [k[1] for k in origins],
+                        "url": [d.url for d in origins.values()],
+                        "ingested_at": [d.ingested_at for d in origins.values()],
+                    }
+                )
+                self.con.register("new_origins", table)
+                self.con.execute("INSERT OR IGNORE INTO document_origins SELECT * FROM new_origins")
+                self.con.unregister("new_origins")
+            for origin, error in rejections:
+                self.con.execute(
+                    "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, CAST(current_timestamp AS VARCHAR))",
+                    [origin, error.code, error.message],
+                )
+            self.con.execute("COMMIT")
+        except duckdb.Error as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+            raise StoreError(f"batch write failed, nothing from this batch was stored: {exc}", input=self.path) from exc
+        new_ids = tuple(d.id for d in new_docs)
+        dup_ids = tuple(d.id for d in documents if d.id not in set(new_ids))
+        return WriteResult(new=new_ids, duplicate=dup_ids)
+
+    # -- reads -----------------------------------------------------------------------------
+    def count(self, table: str = "documents") -> int:
+        """Row count of one of the store's tables."""
+        if table not in {"documents", "document_origins", "rejections"}:
+            raise ValueError(f"unknown table {table}")
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def _row_to_document(self, row: Sequence[Any]) -> Document:
+        data = dict(zip(DOCUMENT_COLUMNS, row))
+        data["authors"] = tuple(data["authors"] or ())
+        data["tags"] = tuple(data["tags"] or ())
+        data["quality"] = json.loads(data["quality"]) if data["quality"] else {}
+        return Document(**data)
+
+    def get_document(self, doc_id: str) -> Document:
+        """One document by id, or by a unique id prefix of at least 6 characters."""
+        if len(doc_id) < 6:
+            raise NotFound("give at least 6 characters of the document id", input=doc_id)
+        rows = self.con.execute(
+            f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents WHERE id LIKE ? || '%' LIMIT 2", [doc_id]
+        ).fetchall()
+        if not rows:
+            raise NotFound("no document with this id", input=doc_id)
+        if len(rows) > 1:
+            raise NotFound("id prefix matches several documents; give more characters", input=doc_id)
+        return self._row_to_document(rows[0])
+
+    def origins(self, doc_id: str) -> list[dict[str, Any]]:
+        """Every origin a document was read from, oldest first."""
+        rows = self.con.execute(
+            "SELECT origin, url, ingested_at FROM document_origins WHERE doc_id = ? ORDER BY ingested_at, origin", [doc_id]
+        ).fetchall()
+        return [{"origin": o, "url": u, "ingested_at": t} for o, u, t in rows]
+
+    def query_documents(
+        self,
+        *,
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        limit: int | None = 50,
+        offset: int = 0,
+    ) -> Iterator[Document]:
+        """Documents matching every given filter, newest first."""
+        where, params = self._document_filters(source=source, since=since, until=until, text=text)
+        sql = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents {where} ORDER BY published_day DESC NULLS LAST, id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        for row in self.con.execute(sql, params).fetchall():
+            yield self._row_to_document(row)
+
+    @staticmethod
+    def _document_filters(
+        *, source: str | None, since: str | None, until: str | None, text: str | None
+    ) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if source:
+            clauses.append("source ILIKE ?")
+            params.append(source)
+        if since:
+            clauses.append("published_day >= CAST(? AS DATE)")
+            params.append(since)
+        if until:
+            clauses.append("published_day <= CAST(? AS DATE)")
+            params.append(until)
+        if text:
+            clauses.append("(title ILIKE '%' || ? || '%' OR text ILIKE '%' || ? || '%')")
+            params.extend([text, text])
+        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def rejections(self) -> list[dict[str, Any]]:
+        """Inputs that were rejected, with their error code and reason."""
+        rows = self.con.execute("SELECT origin, code, reason, rejected_at FROM rejections ORDER BY origin").fetchall()
+        return [{"origin": o, "code": c, "reason": r, "rejected_at": t} for o, c, r, t in rows]
+
+    # -- export ----------------------------------------------------------------------------
+    def export_documents(self, out: str | Path, *, fmt: str) -> int:
+        """Write every document to ``out`` as ``parquet``, ``csv`` or ``jsonl``; returns the count."""
+        columns = ", ".join(DOCUMENT_COLUMNS)
+        formats = {
+            "parquet": ("FORMAT parquet, COMPRESSION zstd", f"SELECT {columns} FROM documents ORDER BY id"),
+            "csv": ("FORMAT csv, HEADER true", f"SELECT {columns} FROM documents ORDER BY id"),
+            "jsonl": ("FORMAT json", f"SELECT 'document' AS record, {columns} FROM documents ORDER BY id"),
+        }
+        if fmt not in formats:
+            raise SitrepError(f"unknown export format {fmt!r}; use one of {', '.join(formats)}")
+        options, query = formats[fmt]
+        target = Path(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con.execute(f"COPY ({query}) TO '{_sql_path(target)}' ({options})")
+        except duckdb.Error as exc:
+            raise StoreError(f"export failed: {exc}", input=str(target)) from exc
+        return self.count("documents")
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+

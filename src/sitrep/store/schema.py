@@ -1,0 +1,47 @@
+"""The DuckDB schema as an ordered list of migrations.
+
+A store records the migrations it has applied in ``schema_version``; opening a store applies
+the missing ones in order, each in its own transaction. Later stages extend the schema by
+appending a migration here, never by editing an applied one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "documents, their origins and rejected inputs",
+        """
+        CREATE TABLE documents (
+            id            VARCHAR PRIMARY KEY,
+            url           VARCHAR,
+            source        VARCHAR,
+            title         VARCHAR,
+            published     VARCHAR,
+            published_day DATE,
+            authors       VARCHAR[],
+            tags          VARCHAR[],
+            language      VARCHAR,
+            text          VARCHAR NOT NULL,
+            ingested_at   VARCHAR,
+            origin        VARCHAR,
+            quality       JSON
+        );
+        CREATE TABLE document_origins (
+            doc_id      VARCHAR NOT NULL,
+            origin      VARCHAR NOT NULL,
+            url         VARCHAR,
+            ingested_at VARCHAR,
+            PRIMARY KEY (doc_id, origin)
+        );
+        CREATE TABLE rejections (
+            origin      VARCHAR PRIMARY KEY,
+            code        VARCHAR NOT NULL,
+            reason      VARCHAR NOT NULL,
+            rejected_at VARCHAR
+        );
+        """,
+    ),
+)
+
+LATEST_VERSION = MIGRATIONS[-1][0]
