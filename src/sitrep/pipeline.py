@@ -56,8 +56,13 @@ def documents_from(
     inputs: Iterable[str], *, allow_private: bool | None = None
 ) -> Iterator[Document | Rejected]:
     """Read and extract every input, in order, without a store."""
+    return extract_items(read_inputs(inputs, allow_private=allow_private))
+
+
+def extract_items(items: Iterable[RawItem | Rejected]) -> Iterator[Document | Rejected]:
+    """Extract already-read items, stamping one ingest time on the whole run."""
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    for item in read_inputs(inputs, allow_private=allow_private):
+    for item in items:
         yield process_item(item, ingested_at=now)
 
 
@@ -82,9 +87,22 @@ def ingest(
     on_progress: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
     """Read, extract and store ``inputs``; returns what was read, new, duplicate and rejected."""
+    return ingest_items(
+        read_inputs(inputs, allow_private=allow_private), store, batch_size=batch_size, on_progress=on_progress
+    )
+
+
+def ingest_items(
+    items: Iterable[RawItem | Rejected],
+    store: Store,
+    *,
+    batch_size: int | None = None,
+    on_progress: Callable[[IngestReport], None] | None = None,
+) -> IngestReport:
+    """Extract and store already-read items in batches of one transaction each."""
     report = IngestReport()
     size = batch_size or settings.get("batch_size")
-    for batch in batched(documents_from(inputs, allow_private=allow_private), size):
+    for batch in batched(extract_items(items), size):
         documents = [r for r in batch if isinstance(r, Document)]
         rejected = [r for r in batch if isinstance(r, Rejected)]
         result = store.write_documents(documents, [(r.origin, r.error) for r in rejected])

@@ -172,9 +172,17 @@ class Store:
             except duckdb.Error:
                 pass
             raise StoreError(f"batch write failed, nothing from this batch was stored: {exc}", input=self.path) from exc
-        new_ids = tuple(d.id for d in new_docs)
-        dup_ids = tuple(d.id for d in documents if d.id not in set(new_ids))
-        return WriteResult(new=new_ids, duplicate=dup_ids)
+        # The first copy of a new article counts as new; every other copy is a duplicate.
+        pending = {d.id for d in new_docs}
+        new_ids: list[str] = []
+        dup_ids: list[str] = []
+        for doc in documents:
+            if doc.id in pending:
+                pending.discard(doc.id)
+                new_ids.append(doc.id)
+            else:
+                dup_ids.append(doc.id)
+        return WriteResult(new=tuple(new_ids), duplicate=tuple(dup_ids))
 
     # -- reads -----------------------------------------------------------------------------
     def count(self, table: str = "documents") -> int:

@@ -1,0 +1,73 @@
+"""``make bench``: run every benchmark and write ``benchmarks/results/*.json``.
+
+Each figure is measured next to its anchor in the same run on the same input. Data from
+``../shared`` is read in place (never copied); a suite whose data is missing is skipped with
+a message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+def _sub(*args: str) -> dict:
+    out = subprocess.run([sys.executable, *args], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def _machine() -> dict:
+    import os
+
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine()}
+
+
+def suite_ingest(shared: Path) -> dict | None:
+    bbc = shared / "corpora" / "bbc" / "bbc-fulltext.zip"
+    html = shared / "eval" / "extraction" / "html"
+    if not bbc.exists() or not html.exists():
+        print(f"skip ingest: {bbc} or {html} missing")
+        return None
+    script = str(HERE / "ingest_bench.py")
+    result: dict = {"bbc_text": [], "html": {}}
+    for limit in (500, 1000, 2225):
+        row = _sub(script, "ingest", str(bbc), "--limit", str(limit))
+        print(f"bbc ingest {limit:>5} docs: {row['docs_per_s']} docs/s, {row['mb_per_s']} MB/s, peak RSS {row['peak_rss_mb']} MB")
+        result["bbc_text"].append({"limit": limit, **row})
+    for baseline in (False, True):
+        args = [script, "html", str(html)] + (["--baseline"] if baseline else [])
+        row = _sub(*args)
+        print(f"html {row['engine']:>17}: {row['docs_per_s']} docs/s, {row['mb_per_s']} MB/s, peak RSS {row['peak_rss_mb']} MB")
+        result["html"]["baseline" if baseline else "sitrep"] = row
+    return result
+
+
+SUITES = {"ingest": suite_ingest}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--only", choices=sorted(SUITES), action="append")
+    args = parser.parse_args()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for name in args.only or SUITES:
+        result = SUITES[name](args.shared.resolve())
+        if result is None:
+            continue
+        result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        result["machine"] = _machine()
+        (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {RESULTS / (name + '.json')}")
+
+
+if __name__ == "__main__":
+    main()
