@@ -67,6 +67,9 @@ def iter_feed(data: bytes, *, origin: str) -> Iterator[RawItem | Rejected]:
         yield Rejected(origin=origin, error=InputCorrupt(f"not a readable feed: {reason}", input=origin))
         return
     minimum = settings.get("min_text_chars")
+    # A malformed feed may still yield entries; say so on each rejection, since the breakage
+    # is the likelier reason than the entry itself.
+    malformed = f" (the feed is malformed: {parsed.get('bozo_exception')})" if parsed.get("bozo") else ""
     for index, entry in enumerate(entries, start=1):
         entry_origin = f"{origin}#entry={index}"
         body, is_html = _entry_body(entry)
@@ -74,7 +77,7 @@ def iter_feed(data: bytes, *, origin: str) -> Iterator[RawItem | Rejected]:
         link = entry.get("link")
         if len(plain.strip()) < minimum:
             hint = f"; ingest its link to get the article: {link}" if link else ""
-            yield Rejected(origin=entry_origin, error=NoArticle(f"entry carries no article text (only {len(plain.strip())} characters){hint}", input=entry_origin))
+            yield Rejected(origin=entry_origin, error=NoArticle(f"entry carries no article text (only {len(plain.strip())} characters){hint}{malformed}", input=entry_origin))
             continue
         meta = {
             "title": (entry.get("title") or "").strip() or None,
