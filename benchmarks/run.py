@@ -37,11 +37,14 @@ def suite_ingest(shared: Path) -> dict | None:
         print(f"skip ingest: {bbc} or {html} missing")
         return None
     script = str(HERE / "ingest_bench.py")
-    result: dict = {"bbc_text": [], "html": {}}
+    result: dict = {"bbc_text": [], "bbc_extract_only": [], "html": {}}
     for limit in (500, 1000, 2225):
         row = _sub(script, "ingest", str(bbc), "--limit", str(limit))
         print(f"bbc ingest {limit:>5} docs: {row['docs_per_s']} docs/s, {row['mb_per_s']} MB/s, peak RSS {row['peak_rss_mb']} MB")
         result["bbc_text"].append({"limit": limit, **row})
+        row = _sub(script, "ingest", str(bbc), "--limit", str(limit), "--no-store")
+        print(f"bbc extract-only {limit:>5} docs: {row['docs_per_s']} docs/s, peak RSS {row['peak_rss_mb']} MB")
+        result["bbc_extract_only"].append({"limit": limit, **row})
     for baseline in (False, True):
         args = [script, "html", str(html)] + (["--baseline"] if baseline else [])
         row = _sub(*args)
