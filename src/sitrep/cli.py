@@ -28,7 +28,8 @@ app = typer.Typer(
 evaluate_app = typer.Typer(help="Score sitrep against gold sets.", no_args_is_help=True)
 app.add_typer(evaluate_app, name="evaluate")
 
-out = Console()
+# Piped output (make demo, CI logs) gets a wide fixed width instead of rich's 80 columns.
+out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 DbOption = typer.Option(None, "--db", help="Store file (default: $SITREP_DB or sitrep.duckdb).")
@@ -126,11 +127,14 @@ def docs(
         _print_json([to_dict(d) for d in documents])
         return
     table = Table(show_header=True)
-    for col in ("id", "published", "source", "title", "flags"):
-        table.add_column(col, overflow="fold")
+    table.add_column("id", no_wrap=True, min_width=12)
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("source", no_wrap=True, max_width=20, overflow="ellipsis")
+    table.add_column("title", no_wrap=True, overflow="ellipsis", min_width=40)
+    table.add_column("flags", no_wrap=True, max_width=24, overflow="ellipsis")
     for d in documents:
         flags = ",".join(k for k in d.quality if k != "removed")
-        table.add_row(d.id[:12], d.published or "", d.source or "", d.title or "", flags)
+        table.add_row(d.id[:12], (d.published or "")[:10], d.source or "", d.title or "", flags)
     out.print(table)
 
 
