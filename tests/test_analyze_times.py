@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from sitrep.analyze.times import PRECISIONS, find_times
+from sitrep.records import TimeRef
+
+# The seed article was published on Tuesday 1 February 2022.
+SEED_DATE = "2022-02-01"
+
+
+def _times(text: str, anchor=SEED_DATE, **kwargs) -> list[TimeRef]:
+    return find_times(text, doc_id="d", anchor=anchor, **kwargs)
+
+
+def _one(text: str, expression: str, anchor=SEED_DATE) -> TimeRef:
+    found = [r for r in _times(text, anchor) if r.text == expression]
+    assert found, f"{expression!r} not found in {text!r}: {_times(text, anchor)}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "value", "precision"),
+    [
+        # The seed's own expressions, in sentences like the seed's.
+        ("On Tuesday, February 1, the Russian Foreign Ministry denied the latest information.",
+         "Tuesday, February 1", "2022-02-01", "day"),
+        ("The agency reported this on the same Tuesday, quoting the deputy minister.",
+         "the same Tuesday", "2022-02-01", "day"),
+        ("The document presented by the White House on January 26 was studied.",
+         "January 26", "2022-01-26", "day"),
+        ("These documents were delivered to Washington on December 15, 2021.",
+         "December 15, 2021", "2021-12-15", "day"),
+        ("They were posted on the ministerial website on December 17.",
+         "December 17", "2021-12-17", "day"),
+        ("The last face-to-face talks were held on January 21 in Geneva.",
+         "January 21", "2022-01-21", "day"),
+        ("The cyber attack that hit government websites on January 14.",
+         "January 14", "2022-01-14", "day"),
+        ("CNN explained that on January 31, officials confirmed the receipt.",
+         "January 31", "2022-01-31", "day"),
+        ("The Kremlin began deploying troops between November and December 2021, it said.",
+         "between November and December 2021", "2021-11/2021-12", "interval"),
+        ("Washington asserts that it will do so in February.", "February", "2022-02", "month"),
+        ("Phone talks between the ministers are expected on February 1.",
+         "February 1", "2022-02-01", "day"),
+        ("Posted on Feb 1, 2022 at 14:56 in Russia", "Feb 1, 2022 at 14:56",
+         "2022-02-01T14:56", "time"),
+        # A bare month-day is placed in the past unless a cue says the future.
+        ("It was published on December 15.", "December 15", "2021-12-15", "day"),
+        ("The plant will open on December 15.", "December 15", "2022-12-15", "day"),
+        ("The summit on February 10 is the next step.", "February 10", "2022-02-10", "day"),
+        # Weekdays resolve within the reporting week.
+        ("The ministry denied it on Tuesday.", "Tuesday", "2022-02-01", "day"),
+        ("The ministers spoke on Monday.", "Monday", "2022-01-31", "day"),
+        ("He will arrive next Monday.", "next Monday", "2022-02-07", "day"),
+        ("They will meet on Friday.", "Friday", "2022-02-04", "day"),
+        ("Officials said last Friday that talks had failed.", "last Friday", "2022-01-28", "day"),
+        ("Late Sunday, the shelling resumed.", "Late Sunday", "2022-01-30", "day"),
+        ("The blast happened on Friday morning.", "Friday morning", "2022-01-28TMO", "time"),
+        # Days, weeks, months, years relative to the publication date.
+        ("It happened yesterday.", "yesterday", "2022-01-31", "day"),
+        ("The president speaks today.", "today", "2022-02-01", "day"),
+        ("He arrives tomorrow.", "tomorrow", "2022-02-02", "day"),
+        ("The troops moved last week.", "last week", "2022-W04", "week"),
+        ("The talks resume next week.", "next week", "2022-W06", "week"),
+        ("Prices rose last month.", "last month", "2022-01", "month"),
+        ("Exports rose this year.", "this year", "2022", "year"),
+        ("Exports fell last year.", "last year", "2021", "year"),
+        ("The drills began two days ago.", "two days ago", "2022-01-30", "day"),
+        ("The plan was announced earlier this month.", "earlier this month", "2022-02", "month"),
+        ("The envoy arrived this morning.", "this morning", "2022-02-01TMO", "time"),
+        ("Shelling continued overnight.", "overnight", "2022-01-31TNI", "time"),
+        # Absolute expressions.
+        ("Russia annexed Crimea in 2014.", "2014", "2014", "year"),
+        ("Sanctions were imposed in March 2014.", "March 2014", "2014-03", "month"),
+        ("The deal was signed on 26 January 2022.", "26 January 2022", "2022-01-26", "day"),
+        ("The file is dated 2021-12-15.", "2021-12-15", "2021-12-15", "day"),
+        ("The letter of 12/15/2021 was leaked.", "12/15/2021", "2021-12-15", "day"),
+        ("The order of 2022/01/28 was leaked.", "2022/01/28", "2022-01-28", "day"),
+        ("Tensions rose through the 1990s.", "the 1990s", "199", "decade"),
+        ("Profits fell in the third quarter of 2021.", "the third quarter of 2021", "2021-Q3",
+         "quarter"),
+        ("Growth slowed in the first half of 2021.", "the first half of 2021", "2021-H1", "half"),
+        ("The offensive is expected this spring.", "this spring", "2022-SP", "season"),
+        ("The war of the 20th century.", "the 20th century", "19", "century"),
+        # Durations, sets and references.
+        ("The exercises will last for three days.", "three days", "P3D", "duration"),
+        ("A 30-year bond was issued.", "30-year", "P30Y", "duration"),
+        ("Troops have been there for the past two months.", "the past two months", "P2M",
+         "duration"),
+        ("The conflict has gone on for years.", "years", "PXY", "duration"),
+        ("Talks lasted five hours.", "five hours", "PT5H", "duration"),
+        ("The agency publishes daily.", "daily", "P1D", "set"),
+        ("Protests are held every Monday.", "every Monday", "XXXX-WXX-1", "set"),
+        ("The ministry is now studying the answer.", "now", "PRESENT_REF", "reference"),
+        ("The border was recently reinforced.", "recently", "PAST_REF", "reference"),
+    ],
+)
+def test_times_values_against_publication_date(sentence, expression, value, precision):
+    ref = _one(sentence, expression)
+    assert (ref.value, ref.precision) == (value, precision)
+    assert sentence[ref.start:ref.end] == ref.text == expression
+    assert ref.doc_id == "d"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("The Kremlin began deploying around 100,000 troops along the border.", "100,000"),
+        ("Washington promised to send 8,500 soldiers to Eastern Europe.", "8,500"),
+        ("Boeing, $ 2.5 billion clearance deal for the two 737 MAX aircraft disasters",
+         "$ 2.5 billion"),
+        ("Boeing, $ 2.5 billion clearance deal for the two 737 MAX aircraft disasters", "737"),
+        ("Some 2000 troops crossed the river.", "2000"),
+        ("The fund paid $ 2021 in fees.", "2021"),
+        ("Turnout was 1999 percent of nothing.", "1999"),
+        ("The vote was 45 to 12.", "45"),
+        ("He may go; she will march on.", "may"),
+        ("A 45-year-old man was arrested.", "45-year-old"),
+    ],
+)
+def test_times_numbers_are_not_dates(sentence, number):
+    start = sentence.index(number)
+    end = start + len(number)
+    overlapping = [r for r in _times(sentence) if r.start < end and start < r.end]
+    assert overlapping == []
+
+
+def test_times_seed_article_expressions(seed_path):
+    text = seed_path.read_text("utf-8")
+    refs = _times(text)
+    by_text: dict[str, set[str]] = {}
+    for r in refs:
+        assert text[r.start:r.end] == r.text
+        by_text.setdefault(r.text, set()).add(r.value)
+    expected = {
+        "Tuesday, February 1": {"2022-02-01"},
+        "the same Tuesday": {"2022-02-01"},
+        "January 26": {"2022-01-26"},
+        "December 15, 2021": {"2021-12-15"},
+        "December 17": {"2021-12-17"},
+        "January 21": {"2022-01-21"},
+        "January 14": {"2022-01-14"},
+        "January 31": {"2022-01-31"},
+        "between November and December 2021": {"2021-11/2021-12"},
+        "February": {"2022-02"},
+    }
+    for expression, values in expected.items():
+        assert by_text.get(expression) == values, (expression, by_text)
+    for number in ("100,000", "8,500", "2.5 billion", "737"):
+        at = text.index(number)
+        assert not [r for r in refs if r.start < at + len(number) and at < r.end], number
+
+
+def test_times_without_anchor_keeps_only_absolute_values():
+    text = "It was signed on December 15, 2021, revised on January 26 and again yesterday, in 2021."
+    found = {(r.text, r.value) for r in _times(text, anchor=None)}
+    assert found == {("December 15, 2021", "2021-12-15"), ("2021", "2021")}
+
+
+@pytest.mark.parametrize("anchor", ["2022-02-01", "2022-02-01T14:56:00", dt.date(2022, 2, 1),
+                                    dt.datetime(2022, 2, 1, 14, 56)])
+def test_times_anchor_forms(anchor):
+    assert _one("It happened yesterday.", "yesterday", anchor).value == "2022-01-31"
+
+
+def test_times_anchor_rejects_garbage():
+    with pytest.raises(ValueError, match="ISO 8601"):
+        _times("yesterday", anchor="last Tuesday")
+
+
+def test_times_anaphora_follow_the_date_in_question():
+    text = ("Third-quarter profit rose to $5 million from $3 million a year earlier. "
+            "In the year-ago quarter, sales were flat.")
+    refs = {r.text: r.value for r in _times(text, anchor="1989-10-26")}
+    assert refs["Third-quarter"] == "1989-Q3"
+    assert refs["a year earlier"] == "1988-Q3"
+    assert refs["the year-ago quarter"] == "1988-Q3"
+
+
+def test_times_later_day_leans_on_the_last_date():
+    text = "The fighting began on March 3, 2020. The next morning, the town fell."
+    assert _one(text, "The next morning").value == "2020-03-04TMO"
+
+
+def test_times_clock_joins_its_date():
+    text = "The strike came at 5 p.m. EST, Nov. 6, officials said."
+    assert _one(text, "5 p.m. EST, Nov. 6", anchor="1989-10-30").value == "1989-11-06T17:00"
+
+
+def test_times_records_are_sorted_and_disjoint():
+    text = ("On Tuesday, February 1, 2022 at 14:56 officials said that last week, two days "
+            "ago and earlier this month the troops moved; they will leave next Monday.")
+    refs = _times(text)
+    assert len(refs) >= 5
+    for a, b in zip(refs, refs[1:]):
+        assert a.end <= b.start
+
+
+def test_times_candidates_fall_back_to_dateparser():
+    text = "The statement was dated 2022.01.28 by the ministry."
+    assert _times(text) == []
+    start = text.index("2022.01.28")
+    refs = _times(text, candidates=[(start, start + len("2022.01.28")), (0, 3), (-5, 2)])
+    assert [(r.text, r.value, r.precision) for r in refs] == [("2022.01.28", "2022-01-28", "day")]
+
+
+def test_times_candidates_never_override_rules():
+    text = "It happened on January 26."
+    start = text.index("January")
+    refs = _times(text, candidates=[(start - 3, start + 10)])
+    assert [(r.text, r.value) for r in refs] == [("January 26", "2022-01-26")]
+
+
+def test_times_precision_vocabulary_is_documented():
+    import sitrep.analyze.times as times
+
+    for precision in PRECISIONS:
+        assert f"``{precision}``" in times.__doc__
+
+
+_TIMEY = st.sampled_from(
+    ["January", "may", "March", "Tuesday", "the", "same", "last", "next", "week", "year", "ago",
+     "two", "a", "days", "2021", "1989", "15,", "26", "at", "14:56", "p.m.", "between", "and",
+     "December", "quarter", "third-quarter", "year-earlier", "earlier", "this", "month", "now",
+     "'82", "1990s", "Q3", "every", "half", "of", "spring", "Christmas", "100,000", "$",
+     "8,500", "737", "-", "/", "12/15/2021", "2021-12-15", "on", "yesterday", "morning", "ſ"]
+)
+
+
+@hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(words=st.lists(_TIMEY, max_size=25), seps=st.lists(st.sampled_from([" ", ", ", ". ", "\n"]),
+                                                          min_size=25, max_size=25))
+def test_times_property_timey_text_never_crashes(words, seps):
+    text = "".join(w + s for w, s in zip(words, seps))
+    _check_invariants(text)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=300))
+def test_times_property_random_text_never_crashes(text):
+    _check_invariants(text)
+
+
+def _check_invariants(text: str) -> None:
+    for anchor in (SEED_DATE, None):
+        refs = find_times(text, doc_id="p", anchor=anchor)
+        previous_end = 0
+        for r in refs:
+            assert 0 <= r.start < r.end <= len(text)
+            assert r.text == text[r.start:r.end]
+            assert r.value
+            assert r.precision in PRECISIONS
+            assert r.start >= previous_end
+            previous_end = r.end
