@@ -9,8 +9,8 @@ from sitrep.extract.normalize import normalize_text, split_glued_words
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("RIA NovostiQuoting statements", "RIA Novosti Quoting statements"),
-        ("Dmitriy PeskovWhich made it clear", "Dmitriy Peskov Which made it clear"),
+        ("RIA NovostiQuoting statements", "RIA Novosti quoting statements"),
+        ("Dmitriy PeskovWhich made it clear", "Dmitriy Peskov which made it clear"),
         ("watched on YouTube and paid by PayPal", "watched on YouTube and paid by PayPal"),
         ("McDonald said", "McDonald said"),
     ],

@@ -36,7 +36,7 @@ def test_pipeline_seed_document(seed_path):
     for junk_line in ("See also", "Leave a Reply", "Your email address", "Read Security International", "translator", "by editorial board"):
         assert junk_line not in doc.text
     assert doc.quality["injected_links"] == 3
-    assert "RIA Novosti Quoting" in doc.text and "Peskov Which" in doc.text
+    assert "RIA Novosti quoting" in doc.text and "Peskov which" in doc.text
     assert doc.text.startswith("On Tuesday, February 1, the Russian Foreign Ministry denied")
     assert doc.text.endswith("with a pro-Kremlin official.")
 
@@ -75,7 +75,7 @@ def test_pipeline_bad_inputs_rejected_batch_carries_on(tmp_path, store):
          + "".join(f"<p>Министерство иностранных дел России опровергло сообщение {i}. " * 4 + "</p>" for i in range(5))
          + "</article></body></html>").encode("cp1251")
     )
-    report = ingest([str(folder)], store)
+    report = ingest([str(folder)], store, analyze=False)
     codes = {Path(o).name: c for o, c, _ in report.rejected}
     assert codes == expected
     reasons = {Path(o).name: r for o, _, r in report.rejected}
@@ -86,7 +86,7 @@ def test_pipeline_bad_inputs_rejected_batch_carries_on(tmp_path, store):
     assert "Министерство иностранных дел" in stored["cp1251.html"].text
     assert stored["good.html"].quality.get("injected_links") == 1
     # Rerunning adds nothing and loses nothing.
-    again = ingest([str(folder)], store)
+    again = ingest([str(folder)], store, analyze=False)
     assert again.new == 0 and again.duplicate == 3
     assert store.count() == 3
     assert len(store.rejections()) == len(expected)
@@ -102,7 +102,7 @@ def test_pipeline_same_article_from_two_files_stored_once(tmp_path, store):
 
 
 def test_pipeline_sample_corpus_ingests(store):
-    report = ingest([str(SAMPLE / "wikinews_2019.csv"), str(SAMPLE / "wikinews_2020.csv")], store)
+    report = ingest([str(SAMPLE / "wikinews_2019.csv"), str(SAMPLE / "wikinews_2020.csv")], store, analyze=False)
     assert report.read == 295
     assert report.new + report.duplicate + len(report.rejected) == 295
     assert report.new >= 290
@@ -120,3 +120,23 @@ def test_pipeline_warc_sample_ingests():
     docs = [r for r in results if isinstance(r, Document)]
     assert docs, [r.error for r in results if isinstance(r, Rejected)]
     assert all(d.url and d.url.startswith("http") for d in docs)
+
+
+def test_pipeline_ingest_stores_analysis_with_document(seed_path, store):
+    report = ingest([str(seed_path)], store)
+    assert report.new == 1
+    rows = store.con.execute(
+        "SELECT text, actor_id, code, sector FROM mentions ORDER BY start"
+    ).fetchall()
+    by_text = {text: (actor_id, code, sector) for text, actor_id, code, sector in rows}
+    assert by_text["Deputy Foreign Minister Alexander Grushko"] == ("alexander-grushko", "RUS", "GOV")
+    assert by_text["Russian Foreign Ministry"][1:] == ("RUS", "GOV")
+    assert by_text["Dmitriy Peskov"][1:] == ("RUS", "GOV")
+    times = dict(store.con.execute("SELECT text, value FROM time_refs").fetchall())
+    assert times["the same Tuesday"] == "2022-02-01"
+    assert times["January 26"] == "2022-01-26"
+    assert times["between November and December 2021"] == "2021-11/2021-12"
+    # Rerunning neither duplicates nor re-analyzes.
+    again = ingest([str(seed_path)], store)
+    assert again.new == 0
+    assert store.count("mentions") == len(rows)

@@ -62,9 +62,10 @@ def ingest(
     inputs: list[str] = typer.Argument(..., help="Files, folders, globs or http(s) URLs."),
     db: Optional[str] = DbOption,
     allow_private: bool = typer.Option(False, "--allow-private", help="Let URL fetches reach private and loopback addresses."),
+    analyze: Optional[bool] = typer.Option(None, "--analyze/--no-analyze", help="Run the analysis stage (default: $SITREP_ANALYZE or on)."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
-    """Read, clean and store articles; prints read / new / duplicate / rejected."""
+    """Read, clean, analyze and store articles; prints read / new / duplicate / rejected."""
     from sitrep.pipeline import ingest as run_ingest
 
     def run() -> Any:
@@ -85,7 +86,7 @@ def ingest(
                         description=f"read {report.read}  new {report.new}  duplicate {report.duplicate}  rejected {len(report.rejected)}",
                     )
 
-                return run_ingest(inputs, store, allow_private=allow_private or None, on_progress=update)
+                return run_ingest(inputs, store, allow_private=allow_private or None, analyze=analyze, on_progress=update)
 
     report = _guarded(run)
     if as_json:
@@ -194,17 +195,18 @@ def analyze(
     jsonl: bool = typer.Option(True, "--jsonl/--no-jsonl", help="Print one JSON record per line (the default)."),
     allow_private: bool = typer.Option(False, "--allow-private"),
 ) -> None:
-    """Run the per-document pipeline without a store and print its records as JSON lines."""
-    from sitrep.pipeline import documents_from
-    from sitrep.sources import Rejected
+    """Run the per-document pipeline without a store and print its records as JSON lines:
+    each document, then the actors its mentions refer to, its mentions and its time expressions."""
+    from sitrep.pipeline import analyzed_records
 
-    rejected = 0
-    for result in documents_from(inputs, allow_private=allow_private or None):
-        if isinstance(result, Rejected):
-            rejected += 1
-            err.print(f"rejected {result.error}", markup=False, highlight=False)
-            continue
-        sys.stdout.write(json.dumps(to_dict(result, with_kind=True), ensure_ascii=False) + "\n")
+    def report(error: Any) -> None:
+        err.print(f"rejected {error}", markup=False, highlight=False)
+
+    def run() -> None:
+        for record in analyzed_records(inputs, allow_private=allow_private or None, on_reject=report):
+            sys.stdout.write(json.dumps(to_dict(record, with_kind=True), ensure_ascii=False) + "\n")
+
+    _guarded(run)
     sys.stdout.flush()
 
 
@@ -233,6 +235,31 @@ def evaluate_extraction(
         _print_json(result)
     else:
         out.print(result)
+
+
+@evaluate_app.command("time")
+def evaluate_time(
+    directory: Path = typer.Argument(..., help="Folder of TimeML (.tml) or MEANTIME (.xml) files, searched recursively."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score time expressions (TempEval-3 style span and value F1)."""
+    from sitrep.evaluate.time import evaluate_time as run_eval
+
+    result = _guarded(lambda: run_eval(directory))
+    _print_json(result) if as_json else out.print(result)
+
+
+@evaluate_app.command("actors")
+def evaluate_actors(
+    gold: Path = typer.Argument(..., help="Actor gold file (JSONL), e.g. data/eval/actors_gold.jsonl."),
+    shared: Optional[Path] = typer.Option(None, help="The ../shared folder that by-reference gold items point into."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score actor resolution (code and sector accuracy of gold mentions)."""
+    from sitrep.evaluate.actors import evaluate_actors as run_eval
+
+    result = _guarded(lambda: run_eval(gold, shared=shared))
+    _print_json(result) if as_json else out.print(result)
 
 
 if __name__ == "__main__":  # pragma: no cover

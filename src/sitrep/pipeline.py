@@ -66,6 +66,29 @@ def extract_items(items: Iterable[RawItem | Rejected]) -> Iterator[Document | Re
         yield process_item(item, ingested_at=now)
 
 
+def analyzed_records(
+    inputs: Iterable[str],
+    *,
+    allow_private: bool | None = None,
+    on_reject: Callable[[object], None] | None = None,
+) -> Iterator[object]:
+    """Every public record of every input, without a store: each document followed by the
+    actors, mentions and time expressions found in it."""
+    from sitrep.analyze import analyze_documents
+
+    def documents() -> Iterator[Document]:
+        for result in documents_from(inputs, allow_private=allow_private):
+            if isinstance(result, Rejected):
+                if on_reject:
+                    on_reject(result.error)
+                continue
+            yield result
+
+    for analysis in analyze_documents(documents()):
+        yield analysis.document
+        yield from analysis.records()
+
+
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """Split an iterable into lists of at most ``size`` items."""
     batch: list[T] = []
@@ -84,11 +107,13 @@ def ingest(
     *,
     allow_private: bool | None = None,
     batch_size: int | None = None,
+    analyze: bool | None = None,
     on_progress: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
-    """Read, extract and store ``inputs``; returns what was read, new, duplicate and rejected."""
+    """Read, extract, analyze and store ``inputs``; returns read, new, duplicate and rejected."""
     return ingest_items(
-        read_inputs(inputs, allow_private=allow_private), store, batch_size=batch_size, on_progress=on_progress
+        read_inputs(inputs, allow_private=allow_private), store, batch_size=batch_size, analyze=analyze,
+        on_progress=on_progress,
     )
 
 
@@ -97,15 +122,27 @@ def ingest_items(
     store: Store,
     *,
     batch_size: int | None = None,
+    analyze: bool | None = None,
     on_progress: Callable[[IngestReport], None] | None = None,
 ) -> IngestReport:
-    """Extract and store already-read items in batches of one transaction each."""
+    """Extract, analyze and store already-read items in batches of one transaction each.
+
+    Only documents not yet in the store are analyzed, so rerunning an ingest costs little.
+    """
     report = IngestReport()
     size = batch_size or settings.get("batch_size")
+    run_analysis = settings.get("analyze", analyze)
     for batch in batched(extract_items(items), size):
         documents = [r for r in batch if isinstance(r, Document)]
         rejected = [r for r in batch if isinstance(r, Rejected)]
-        result = store.write_documents(documents, [(r.origin, r.error) for r in rejected])
+        analyses: list = []
+        if run_analysis and documents:
+            from sitrep.analyze import analyze_documents
+
+            existing = store.existing_ids([d.id for d in documents])
+            fresh = list({d.id: d for d in documents if d.id not in existing}.values())
+            analyses = list(analyze_documents(fresh))
+        result = store.write_documents(documents, [(r.origin, r.error) for r in rejected], analyses)
         report.read += len(batch)
         report.new += len(result.new)
         report.duplicate += len(result.duplicate)

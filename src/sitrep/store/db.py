@@ -78,7 +78,7 @@ class Store:
                     "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
                     "description VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)"
                 )
-            rows = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+            rows = self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0]
         except duckdb.Error as exc:
             raise StoreError(f"not a sitrep store, or unreadable: {exc}", input=self.path) from exc
         current = rows[0] if rows else 0
@@ -106,11 +106,30 @@ class Store:
     @property
     def schema_version(self) -> int:
         """The latest applied migration."""
-        return int(self.con.execute("SELECT max(version) FROM schema_version").fetchone()[0])
+        return int(self.con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0])
 
     # -- writes ----------------------------------------------------------------------------
-    def write_documents(self, documents: Sequence[Document], rejections: Sequence[tuple[str, SitrepError]] = ()) -> WriteResult:
-        """Store a batch in one transaction; documents already present only gain an origin."""
+    def existing_ids(self, ids: Sequence[str]) -> set[str]:
+        """Which of ``ids`` are already stored."""
+        if not ids:
+            return set()
+        self.con.register("probe_ids", pa.table({"id": list(ids)}))
+        try:
+            return {r[0] for r in self.con.execute("SELECT d.id FROM documents d JOIN probe_ids p USING (id)").fetchall()}
+        finally:
+            self.con.unregister("probe_ids")
+
+    def write_documents(
+        self,
+        documents: Sequence[Document],
+        rejections: Sequence[tuple[str, SitrepError]] = (),
+        analyses: Sequence[Any] = (),
+    ) -> WriteResult:
+        """Store a batch in one transaction; documents already present only gain an origin.
+
+        ``analyses`` (:class:`sitrep.analyze.Analysis` of new documents) are stored in the
+        same transaction, so a document is never visible without its analysis.
+        """
         unique: dict[str, Document] = {}
         for doc in documents:
             unique.setdefault(doc.id, doc)
@@ -160,6 +179,7 @@ class Store:
                 self.con.register("new_origins", table)
                 self.con.execute("INSERT OR IGNORE INTO document_origins SELECT * FROM new_origins")
                 self.con.unregister("new_origins")
+            self._write_analyses([a for a in analyses if a.document.id not in existing])
             for origin, error in rejections:
                 self.con.execute(
                     "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, CAST(current_timestamp AS VARCHAR))",
@@ -184,12 +204,45 @@ class Store:
                 dup_ids.append(doc.id)
         return WriteResult(new=tuple(new_ids), duplicate=tuple(dup_ids))
 
+    def _write_analyses(self, analyses: Sequence[Any]) -> None:
+        if not analyses:
+            return
+        actors: dict[str, Any] = {}
+        mention_rows: dict[str, list] = {k: [] for k in ("doc_id", "start", "end", "text", "label", "actor_id", "code", "sector")}
+        time_rows: dict[str, list] = {k: [] for k in ("doc_id", "start", "end", "text", "value", "precision")}
+        for analysis in analyses:
+            actors.update(analysis.actors)
+            for m in analysis.mentions:
+                actor = analysis.actors.get(m.actor_id) if m.actor_id else None
+                for key, value in (("doc_id", m.doc_id), ("start", m.start), ("end", m.end), ("text", m.text),
+                                   ("label", m.label), ("actor_id", m.actor_id),
+                                   ("code", actor.code if actor else None), ("sector", actor.sector if actor else None)):
+                    mention_rows[key].append(value)
+            for t in analysis.times:
+                for key in time_rows:
+                    time_rows[key].append(getattr(t, key))
+        if actors:
+            table = pa.table({
+                "id": [a.id for a in actors.values()], "name": [a.name for a in actors.values()],
+                "code": [a.code for a in actors.values()], "sector": [a.sector for a in actors.values()],
+                "kind": [a.kind for a in actors.values()], "aliases": [list(a.aliases) for a in actors.values()],
+                "roles": [json.dumps([dict(r) for r in a.roles]) for a in actors.values()],
+            })
+            self.con.register("new_actors", table)
+            self.con.execute("INSERT OR IGNORE INTO actors SELECT id, name, code, sector, kind, aliases, roles::JSON FROM new_actors")
+            self.con.unregister("new_actors")
+        for name, rows in (("mentions", mention_rows), ("time_refs", time_rows)):
+            if rows["doc_id"]:
+                self.con.register("new_rows", pa.table(rows))
+                self.con.execute(f"INSERT OR IGNORE INTO {name} SELECT * FROM new_rows")
+                self.con.unregister("new_rows")
+
     # -- reads -----------------------------------------------------------------------------
     def count(self, table: str = "documents") -> int:
         """Row count of one of the store's tables."""
-        if table not in {"documents", "document_origins", "rejections"}:
+        if table not in {"documents", "document_origins", "rejections", "actors", "mentions", "time_refs"}:
             raise ValueError(f"unknown table {table}")
-        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
     def _row_to_document(self, row: Sequence[Any]) -> Document:
         data = dict(zip(DOCUMENT_COLUMNS, row))

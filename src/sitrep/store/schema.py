@@ -42,6 +42,43 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        2,
+        "analysis: actors, mentions and time expressions",
+        """
+        CREATE TABLE actors (
+            id      VARCHAR PRIMARY KEY,
+            name    VARCHAR,
+            code    VARCHAR,
+            sector  VARCHAR,
+            kind    VARCHAR,
+            aliases VARCHAR[],
+            roles   JSON
+        );
+        CREATE TABLE mentions (
+            doc_id   VARCHAR NOT NULL,
+            start    INTEGER NOT NULL,
+            "end"    INTEGER NOT NULL,
+            text     VARCHAR,
+            label    VARCHAR,
+            actor_id VARCHAR,
+            code     VARCHAR,
+            sector   VARCHAR,
+            PRIMARY KEY (doc_id, start, "end")
+        );
+        CREATE TABLE time_refs (
+            doc_id    VARCHAR NOT NULL,
+            start     INTEGER NOT NULL,
+            "end"     INTEGER NOT NULL,
+            text      VARCHAR,
+            value     VARCHAR,
+            precision VARCHAR,
+            PRIMARY KEY (doc_id, start, "end")
+        );
+        CREATE INDEX mentions_actor ON mentions (actor_id);
+        CREATE INDEX mentions_code ON mentions (code);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

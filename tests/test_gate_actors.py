@@ -1,0 +1,30 @@
+"""Evaluation gate: actor resolution on the project's gold set (data/eval/actors_gold.jsonl).
+
+Items that point into ../shared (seed, PLOVER sentences) are skipped when it is missing; the
+Wikinews items ship with the project, so this gate always runs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sitrep.evaluate.actors import evaluate_actors
+
+from conftest import REPO, SHARED
+
+# Measured: code accuracy 0.627, sector accuracy 0.534, coded precision 0.851 over all 502
+# sentences (1,207 mentions); Wikinews alone 0.581 / coded precision 0.844. Target: 0.90.
+FLOOR_CODE = 0.61
+FLOOR_CODED_PRECISION = 0.83
+FLOOR_WIKINEWS_CODE = 0.56
+
+
+@pytest.mark.gate
+def test_gate_actors_code_accuracy():
+    result = evaluate_actors(REPO / "data" / "eval" / "actors_gold.jsonl", shared=SHARED if SHARED.exists() else None)
+    wikinews = result["by_origin"]["wikinews"]
+    assert wikinews["code_accuracy"] >= FLOOR_WIKINEWS_CODE, wikinews
+    if result["n_skipped"]:
+        pytest.skip(f"{result['n_skipped']} by-reference items skipped (../shared missing); Wikinews part passed")
+    assert result["code_accuracy"] >= FLOOR_CODE, result
+    assert result["coded_precision"] >= FLOOR_CODED_PRECISION, result
