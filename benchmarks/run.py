@@ -53,7 +53,17 @@ def suite_ingest(shared: Path) -> dict | None:
     return result
 
 
-SUITES = {"ingest": suite_ingest}
+def suite_analysis(shared: Path) -> dict | None:
+    sample = HERE.parent / "data" / "sample" / "wikinews"
+    row = _sub(str(HERE / "analysis_bench.py"), str(sample / "wikinews_2019.csv"), str(sample / "wikinews_2020.csv"))
+    print(
+        f"analysis: {row['analysis_words_per_s']} words/s vs bare nlp.pipe {row['bare_nlp_pipe_words_per_s']} words/s "
+        f"(overhead {row['overhead']:.1%}, target <= 25%) on {row['words']} words"
+    )
+    return {"wikinews_sample": row}
+
+
+SUITES = {"ingest": suite_ingest, "analysis": suite_analysis}
 
 
 def main() -> None:
