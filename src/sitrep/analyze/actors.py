@@ -30,11 +30,6 @@ from sitrep.records import Actor, Mention
 
 #: NER labels that can name an actor.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
-#: Prepositions after which a GPE is a place, not an actor (kept short on purpose: the places
-#: stage makes the full locative call; this only stops the obvious cases).
-_LOCATIVE_PREPS = frozenset(
-    "in at near to into from across along around inside outside within toward towards via throughout between over".split()
-)
 _SLUG = re.compile(r"[^a-z0-9]+")
 #: Sectors of state institutions, whose bare nouns ("the president", "troops") may take the
 #: affiliation of the one country their sentence names.
@@ -60,6 +55,7 @@ class _Found:
     reason: str = ""
     agent_key: str | None = None  # institution noun, for later bare mentions ("the Foreign Ministry")
     surname_key: str | None = None
+    title_sector: str | None = None  # a person's title gave a sector but no country
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -174,11 +170,17 @@ class ActorResolver:
         """A bare role noun ("the president", "troops") takes the one country its sentence
         names, when it names exactly one; otherwise it stays unresolved."""
         for item in found:
-            if item.actor is not None or item.label != "AGENT":
+            if item.actor is not None or item.label not in ("AGENT", "PERSON"):
                 continue
-            info = self.dictionary.agent(doc[item.start : item.end].text)
-            if info is None or info.sector not in _STATE_SECTORS:
-                continue  # rebels and parties are not the state their sentence names
+            if item.label == "PERSON":
+                if item.title_sector not in _STATE_SECTORS:
+                    continue  # only an official's title ties a person to the state named
+                sector = item.title_sector
+            else:
+                info = self.dictionary.agent(doc[item.start : item.end].text)
+                if info is None or info.sector not in _STATE_SECTORS:
+                    continue  # rebels and parties are not the state their sentence names
+                sector = info.sector
             head = doc[item.end - 1]
             if any(c.ent_type_ in ("PERSON", "ORG") for c in head.children if c.dep_ in ("compound", "poss")):
                 continue  # "Trump administration": the name, not the sentence, affiliates it
@@ -191,8 +193,11 @@ class ActorResolver:
             if len(codes) != 1:
                 continue
             code = codes.pop()
-            item.actor = Actor(id=f"{code}:{slug(info.noun)}", name=doc[item.start : item.end].text, code=code,
-                               sector=info.sector, kind="organization")
+            text = doc[item.start : item.end].text
+            if item.label == "PERSON":
+                item.actor = Actor(id=f"person:{slug(text)}", name=text, code=code, sector=sector, kind="person")
+            else:
+                item.actor = Actor(id=f"{code}:{slug(info.noun)}", name=text, code=code, sector=sector, kind="organization")
             item.reason = "sentence country"
 
     def _is_country_span(self, span: Span, country_tokens: dict) -> bool:
@@ -275,10 +280,41 @@ class ActorResolver:
         if code is None and title is not None:
             info = self.dictionary.agent(title.text)
             code = info.code if info is not None else None
+        if code is None or sector is None:
+            # "Paweł Adamowicz, mayor of the Polish city of Gdańsk": the apposition carries them.
+            appos_code, appos_sector = self._apposition(doc, ent, country_tokens, agent_spans)
+            code = code or appos_code
+            sector = sector or appos_sector
         actor = None
         if code is not None:
             actor = Actor(id=f"person:{slug(name)}", name=name, code=code, sector=sector, kind="person", aliases=(name,))
-        return _Found(start=start, end=ent.end, label="PERSON", actor=actor, reason="title" if actor else "", surname_key=surname_key)
+        return _Found(start=start, end=ent.end, label="PERSON", actor=actor, reason="title" if actor else "",
+                      surname_key=surname_key, title_sector=sector if actor is None else None)
+
+    def _apposition(self, doc: Doc, ent: Span, country_tokens: dict, agent_spans: list[Span]) -> tuple[str | None, str | None]:
+        """Country and sector from an apposition of a name ("X, the Defence Secretary";
+        "the Foreign Minister of Cyprus, X")."""
+        root = ent.root
+        tokens: set[int] = set()
+        for child in root.children:
+            if child.dep_ == "appos":
+                tokens.update(t.i for t in child.subtree)
+        if root.dep_ == "appos":
+            head = root.head
+            tokens.update(t.i for t in head.subtree if t.i < ent.start or t.i >= ent.end)
+        if not tokens:
+            return None, None
+        sector = None
+        for span in agent_spans:
+            if span.start in tokens:
+                sector = self.dictionary.agent_sector(span.text)
+                if sector:
+                    break
+        codes = {
+            code for start, (code, alias_type, ambiguous, _alts) in country_tokens.items()
+            if start in tokens and not ambiguous and alias_type in ("name", "demonym")
+        }
+        return (codes.pop() if len(codes) == 1 else None), sector
 
     def _dictionary_actor(self, actor_id: str, day: str | None) -> Actor:
         entry = self.dictionary.actor(actor_id)
@@ -405,8 +441,17 @@ class ActorResolver:
         mentions = []
         actors: dict[str, Actor] = {}
         for item in found:
-            if item.actor is None and item.label == "AGENT":
-                continue  # an unaffiliated role noun is not a mention worth keeping
+            if item.actor is None and (item.label == "AGENT" or item.title_sector):
+                # Unaffiliated "officials", "Police spokesman X": the sector is known, the
+                # country is not, so the actor carries a sector and no code.
+                text = doc[item.start : item.end].text
+                if item.label == "AGENT":
+                    info = self.dictionary.agent(text)
+                    if info is None:
+                        continue
+                    item.actor = Actor(id=f"agent:{slug(info.noun)}", name=info.noun, code=None, sector=info.sector, kind="organization")
+                else:
+                    item.actor = Actor(id=f"person:{slug(text)}", name=text, code=None, sector=item.title_sector, kind="person")
             span = doc[item.start : item.end]
             start, end = span.start_char, span.end_char
             # Trim a leading article: "the Kremlin" is the mention, "the" is not part of it.
@@ -448,17 +493,21 @@ def _pick(candidates: list, *, title_sector: str | None):
         in_role = [c for c in strong if c.in_role]
         return (in_role or strong)[0]
     surname = [c for c in candidates if c.match == "surname" and c.in_role]
-    if len(surname) == 1:
+    current = [c for c in surname if not getattr(c, "stale", False)]
+    # One office holder on the day is evidence; several namesakes in office is not.
+    if len(current) == 1:
+        return current[0]
+    if not current and len(surname) == 1:
         return surname[0]
     return None
 
 
 def _is_locative(token: Token) -> bool:
-    """A GPE head inside a locative prepositional phrase ("in Moscow", "to Latvia")."""
-    head = token
-    while head.dep_ in ("conj", "appos", "compound") and head.head is not head:
-        head = head.head
-    return head.dep_ == "pobj" and head.head.lower_ in _LOCATIVE_PREPS
+    """A country or city used as a place ("in Moscow", "troops to Latvia"), by the places
+    stage's rules, which tell "sent to Latvia" from "handed control to China"."""
+    from sitrep.analyze.places import locative_reason
+
+    return locative_reason(token) is not None
 
 
 @lru_cache(maxsize=2)
