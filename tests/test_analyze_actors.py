@@ -64,3 +64,16 @@ def test_analyze_actors_glued_words_are_not_actors(seed_path):
     texts = {m.text for m in analysis.mentions}
     assert not any("Quoting" in t or "PeskovWhich" in t for t in texts)
     assert all(doc.text[m.start : m.end] == m.text for m in analysis.mentions)
+
+
+@pytest.mark.parametrize(
+    "text, mention, expected",
+    [
+        ("A Kremlin spokesman confirmed the report.", "Kremlin spokesman", ("RUS", "GOV")),
+        ("The Russian Foreign Ministry denied it. The Foreign Ministry stated that talks would go on.", "The Foreign Ministry", ("RUS", "GOV")),
+        ("They could install a pro-Kremlin official in Kyiv.", "official", ("UKR", "GOV")),
+        ("They want to replace the president with a pro-Kremlin official.", "president", (None, "GOV")),
+    ],
+)
+def test_analyze_actors_affiliation_from_context(text, mention, expected):
+    assert resolved(text)[mention] == expected

@@ -111,10 +111,9 @@ class ActorResolver:
         # role noun ("the president", "troops") waits: a named entity may cover it, and its
         # affiliation may come from context.
         bare: list[_Found] = []
-        for span in agent_spans:
-            item = self._institution(doc, span, country_tokens, day)
-            if item is None:
-                continue
+        institutions = [i for i in (self._institution(doc, span, country_tokens, day) for span in agent_spans) if i]
+        # Longest first, so "Kremlin spokesman" wins over "Kremlin" alone.
+        for item in sorted(institutions, key=lambda i: (-(i.end - i.start), i.start)):
             if item.actor is None:
                 bare.append(item)
             else:
@@ -187,8 +186,8 @@ class ActorResolver:
             sent = doc[item.start].sent
             codes = {
                 code for start, (code, alias_type, ambiguous, _alts) in country_tokens.items()
-                if sent.start <= start < sent.end and not ambiguous and alias_type in ("name", "demonym", "capital")
-                and not (item.start <= start < item.end)
+                if sent.start <= start < sent.end and not ambiguous and alias_type in ("name", "demonym", "capital", "seat")
+                and not (item.start <= start < item.end) and not _stance_prefixed(doc, start)
             }
             if len(codes) != 1:
                 continue
@@ -243,8 +242,11 @@ class ActorResolver:
             if tok.text in ("'s", "’s") and i > 0:
                 i -= 1
                 continue
-            for s, (code, alias_type, _amb, _alts) in country_tokens.items():
-                if s <= i < self._ends.get(s, s + 1) and alias_type in ("demonym", "name"):
+            for s, (code, alias_type, ambiguous, _alts) in country_tokens.items():
+                # "Russian Foreign Ministry", "Kremlin spokesman", "White House officials".
+                if s <= i < self._ends.get(s, s + 1) and not ambiguous and alias_type in ("demonym", "name", "seat"):
+                    if s >= 2 and doc[s - 1].text == "-" and doc[s - 2].lower_ in ("pro", "anti"):
+                        return None  # a "pro-Kremlin official" is not the Kremlin's
                     return s, code
             if tok.pos_ in ("DET", "PUNCT", "ADP", "VERB", "AUX", "PRON", "CCONJ", "SCONJ") or tok.is_sent_start:
                 return None
@@ -373,7 +375,11 @@ class ActorResolver:
             return _Found(start=ent.start, end=ent.end, label=ent.label_, actor=actor, reason="institution")
         if ent.label_ == "FAC":
             return None
-        return _Found(start=ent.start, end=ent.end, label=ent.label_, surname_key=surname_key if len(ent) <= 2 else None)
+        # "The Foreign Ministry" tagged ORG: an institution noun that an earlier, fuller
+        # mention ("the Russian Foreign Ministry") resolves.
+        agent_key = alias_key(info.noun) if info is not None else None
+        return _Found(start=ent.start, end=ent.end, label=ent.label_, surname_key=surname_key if len(ent) <= 2 else None,
+                      agent_key=agent_key)
 
     # -- countries and seats ---------------------------------------------------------------
     def _country_actor(
@@ -462,6 +468,11 @@ class ActorResolver:
             if item.actor is not None:
                 actors.setdefault(item.actor.id, _igo_code(item.actor))
         return ActorResult(mentions=tuple(mentions), actors=actors)
+
+
+def _stance_prefixed(doc: Doc, start: int) -> bool:
+    """True for "pro-Kremlin", "anti-American": a stance, not an affiliation."""
+    return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("pro", "anti")
 
 
 def _igo_code(actor: Actor) -> Actor:
