@@ -257,3 +257,102 @@ def _check_invariants(text: str) -> None:
             assert r.precision in PRECISIONS
             assert r.start >= previous_end
             previous_end = r.end
+
+
+# ---------------------------------------------------------------------------------------------
+# The parse: the tense of the governing verb decides the direction of a bare month or weekday
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from sitrep.analyze.nlp import PipelineUnavailable, load_pipeline
+
+    try:
+        return load_pipeline()
+    except PipelineUnavailable as exc:  # pragma: no cover - the pipeline ships with the venv
+        pytest.skip(str(exc))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "anchor", "plain", "parsed"),
+    [
+        # A past tense settles the past, even when the month lies close ahead.
+        ("In January, American Medical brought in a new chief executive.", "January",
+         "1989-10-27", "1990-01", "1989-01"),
+        # "will" settles the future.
+        ("The monarch will meet Bush on Thursday in Maine.", "Thursday", "1990-08-15",
+         "1990-08-16", "1990-08-16"),
+        # The verb of the main clause, not the nearest word ("vacation plans" leans ahead).
+        ("On Friday, when Albright set aside vacation plans to attend the service, the crowd "
+         "was quiet.", "Friday", "1998-08-17", "1998-08-21", "1998-08-14"),
+        ("The company changed from a fiscal year to a calendar year in December.", "December",
+         "1989-10-27", "1989-12", "1988-12"),
+    ],
+)
+def test_times_parse_tense_decides_direction(nlp, sentence, expression, anchor, plain, parsed):
+    assert _one(sentence, expression, anchor=anchor).value == plain
+    refs = _times(sentence, anchor=anchor, doc=nlp(sentence))
+    assert [r.value for r in refs if r.text == expression] == [parsed]
+
+
+def test_times_parse_leaves_noun_attached_dates_to_the_cues(nlp):
+    # "payable Dec. 15" hangs off a noun: the past tense of "declared" says nothing about it.
+    text = "Oneida declared a 10% stock dividend, payable Dec. 15 to stock of record Nov. 17."
+    refs = {r.text: r.value for r in _times(text, anchor="1989-10-26", doc=nlp(text))}
+    assert refs == {"Dec. 15": "1989-12-15", "Nov. 17": "1989-11-17"}
+
+
+def test_times_doc_of_another_text_does_not_break(nlp):
+    text = "Officials met on Friday."
+    other = nlp("Short.")
+    assert [r.value for r in _times(text, doc=other)] == [r.value for r in _times(text)]
+
+
+def test_times_analyze_stage_passes_its_parse():
+    from sitrep.analyze import analyze_text
+
+    analysis = analyze_text("In January, American Medical brought in a new chief executive.",
+                            published="1989-10-27", steps=("times",))
+    assert [t.value for t in analysis.times] == ["1989-01"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "anchor", "value"),
+    [
+        ("Car sales rebounded in the last week of March.", "the last week of March",
+         "2009-04-01", "2009-W13"),
+        ("Sales rose in the first week of June 2021.", "the first week of June 2021",
+         "2022-02-01", "2021-W23"),
+        # A fiscal quarter is named by the calendar quarter holding most of it.
+        ("In the quarter ended July 31, Jayark had an average of 100 stores.", "the quarter",
+         "1989-10-30", "1989-Q2"),
+        ("Revenue was $980 million in the year ended March 31.", "the year", "1989-10-31",
+         "P1Y"),
+        ("Ford cut its costs to $118.3 billion last year, $19.8 billion less than the year "
+         "previous.", "the year previous", "2010-01-28", "2008"),
+        # "a.m." does not end a sentence: "until" still reaches the weekday.
+        ("INS extended its deadline until 9 a.m. EST Tuesday.", "9 a.m. EST Tuesday",
+         "2000-04-03", "2000-04-04T09:00"),
+        ("Apple's CEO gives the opening keynote to WWDC 2005 in June.", "2005", "2005-06-01",
+         "2005"),
+    ],
+)
+def test_times_periods_and_names(sentence, expression, anchor, value):
+    assert _one(sentence, expression, anchor=anchor).value == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "words"),
+    [
+        ("This is VOA Today.", "Today"),
+        ('James Baker said on ABC\'s "This Week With David Brinkley" that it would end.',
+         "This Week"),
+        ("The Russell 2000 Index of smaller companies dropped by four percent.", "2000"),
+        ("He spoke against the now-cancelled deal to lease tankers.", "now"),
+        ("He was last seen Nov. 3, the day before authorities issued a warrant.", "the day"),
+    ],
+)
+def test_times_names_and_prefixes_are_not_times(sentence, words):
+    start = sentence.index(words)
+    end = start + len(words)
+    assert [r for r in _times(sentence) if r.start < end and start < r.end] == []

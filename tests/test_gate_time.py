@@ -15,13 +15,15 @@ from sitrep.errors import InputRejected
 from sitrep.evaluate.time import evaluate_time
 
 # Measured on the dev halves (256 TimeBank/AQUAINT documents, 1,822 gold timexes; 65 MEANTIME
-# documents, 182 gold timexes, one more skipped for want of a creation time):
-#   timebank_aquaint: strict span F1 0.8708, relaxed span F1 0.9423, value F1 0.8031
-#   meantime:         strict span F1 0.8588, relaxed span F1 0.9322, value F1 0.8305
+# documents, 182 gold timexes, one more skipped for want of a creation time), each document
+# parsed with the spaCy pipeline so that the tense of the governing verb is known:
+#   timebank_aquaint: strict span F1 0.8715, relaxed span F1 0.9430, value F1 0.8113
+#   meantime:         strict span F1 0.8775, relaxed span F1 0.9402, value F1 0.8433
+# (From plain text, without the parse: value F1 0.8081 and 0.8433.)
 # Floor = the figure rounded down to two decimals, minus 0.01.
 FLOORS = {
-    "timebank_aquaint": {"span_f1_strict": 0.86, "span_f1_relaxed": 0.93, "value_f1": 0.79},
-    "meantime": {"span_f1_strict": 0.84, "span_f1_relaxed": 0.92, "value_f1": 0.82},
+    "timebank_aquaint": {"span_f1_strict": 0.86, "span_f1_relaxed": 0.93, "value_f1": 0.80},
+    "meantime": {"span_f1_strict": 0.86, "span_f1_relaxed": 0.93, "value_f1": 0.83},
 }
 
 TIME_EVAL = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "time"
@@ -166,3 +168,9 @@ def test_evaluate_time_missing_folder(tmp_path):
 def test_evaluate_time_week_numbers_compare_without_padding(tmp_path):
     _write(tmp_path / "a.tml", _TIMEML.format(extra="here").replace("1998-W07", "1998-W7"))
     assert evaluate_time(tmp_path)["value_f1"] == 1.0
+
+
+def test_evaluate_time_without_parse_reads_plain_text(tmp_path):
+    _write(tmp_path / "a.tml", _TIMEML.format(extra="at the border"))
+    result = evaluate_time(tmp_path, parse=False)
+    assert result["value_f1"] == 1.0

@@ -4,7 +4,8 @@
 whose ``value`` is a TIMEX3 value. ``anchor`` is the publication date: relative expressions
 ("yesterday", "on Tuesday", "January 26", "last month") are resolved against it, and news
 mostly reports the past, so an expression without a year or a direction is placed in the past
-unless a cue near it ("will", "next", "scheduled") says the future. Without an anchor only
+unless a cue near it ("will", "next", "scheduled") says the future. Given the spaCy parse
+(``doc=``), the tense of the verb the expression modifies settles the direction first. Without an anchor only
 expressions whose value does not depend on it are returned: absolute dates ("December 15,
 2021", "in 2021"), durations, sets and the ``*_REF`` references.
 
@@ -544,16 +545,23 @@ class _Context:
     """What a handler may look at: the text, the anchor, the sentence bounds, and the last
     date mentioned (for "a year earlier", "the quarter", "the following day")."""
 
-    def __init__(self, text: str, anchor: dt.date | None, rules: _Rules) -> None:
+    def __init__(self, text: str, anchor: dt.date | None, rules: _Rules, doc: Any = None) -> None:
         self.text = text
         self.anchor = anchor
         self.rules = rules
+        self.doc = doc
         self.last: _Pt | None = None
         self.last_pos = -1
         self._bounds: list[int] | None = None
 
     # Sentences are only needed for tense cues; they are computed on first use.
-    _SENT_END = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*")
+    # A stop ends a sentence unless it ends an initial, "a.m.", a title or a month ("Oct. 23").
+    _SENT_END = re.compile(
+        r"[.!?](?<!\b[A-Za-z]\.)(?<!\b[ap]\.m\.)"
+        + "".join(f"(?<!\\b{w}\\.)" for w in ("Mr", "Mrs", "Ms", "Dr", "St", "Gen", "Gov", "Sen",
+                                              "Rep", "Lt", "Col", "Jan", "Feb", "Mar", "Apr",
+                                              "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No"))
+        + r"[\"'”’)\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])|\n\s*")
 
     def sentence(self, pos: int) -> tuple[int, int]:
         if self._bounds is None:
@@ -579,6 +587,10 @@ class _Context:
         The left side reaches further, because English puts the verb before its time
         adverbial; a future cue right before the expression ("will open on December 15") is
         strong: it settles the direction. A farther one, or a past one, only leans."""
+        if self.doc is not None:
+            found = _parse_tense(self.doc, start, end)
+            if found is not None:
+                return found
         s_start, s_end = self.sentence(start)
         lo = max(s_start, start - 120)
         hi = min(s_end, end + 80)
@@ -605,6 +617,27 @@ class _Context:
                 best = (dist, kind, kind == "future" and left and dist <= 25)
         return (best[1], best[2]) if best else (None, False)
 
+    _NAME_BEFORE = re.compile(r"(?:\b([A-Z][A-Za-z]*)|([\"“]))[^\S\n]*$")
+
+    def in_name(self, start: int) -> bool:
+        """Whether the words at ``start`` continue a name or a title: right after a
+        capitalised word that neither begins its sentence nor is a word of time ("VOA
+        Today", "Orion 1980"), or after an opening quote inside a sentence (ABC's "This
+        Week")."""
+        m = self._NAME_BEFORE.search(self.text, max(0, start - 40), start)
+        if m is None:
+            return False
+        s_start, _ = self.sentence(start)
+        if not self.text[s_start:m.start()].strip(" \t\"'`“‘(["):
+            return False  # the first word of its sentence, or a quote opening it
+        word = m.group(1)
+        if word is None:
+            return True
+        low = word.lower()
+        return low not in self.rules.triggers and low not in self.rules.month_cues and \
+            low not in ("fiscal", "fy", "calendar", "model", "year", "circa", "about",
+                        "around", "early", "late", "mid")
+
     def prev_word(self, pos: int) -> str:
         m = re.search(r"([A-Za-z']+)[\s,]*$", self.text[max(0, pos - 30):pos])
         return m.group(1).lower() if m else ""
@@ -612,6 +645,88 @@ class _Context:
     def next_word(self, pos: int) -> str:
         m = re.match(r"\s*([A-Za-z%$']+)", self.text[pos:pos + 30])
         return m.group(1).lower() if m else ""
+
+
+# Verbs whose infinitive complement lies ahead: "plans to visit in May", "is due to open".
+_FUTURE_HEADS = frozenset({"go", "plan", "expect", "schedule", "set", "intend", "due", "aim",
+                           "hope", "want", "prepare", "agree", "promise", "threaten", "seek",
+                           "decide", "vow", "pledge", "propose", "likely", "able", "ready"})
+_MODALS_FUTURE = frozenset({"will", "'ll", "shall", "wo", "’ll"})
+_PAST_AUX = frozenset({"VBD"})
+_END_PREPS = frozenset({"until", "till", "til", "to", "through", "by", "before", "after",
+                        "since"})
+
+
+def _governing_verb(root: Any) -> Any:
+    """The verb an expression modifies as an adverbial ("met Monday", "in January,
+    ... brought in"), or None when it hangs off a noun ("payable Dec. 15", "the June
+    agreement") or is an argument ("set Nov. 10 as the deadline")."""
+    dep = root.dep_
+    head = root.head
+    if dep == "pobj" and head.dep_ == "prep":
+        if head.lower_ in _END_PREPS:
+            return None  # "extended to Nov. 16": a deadline lies after the verb
+        dep, head = "prep", head.head
+    if dep not in ("npadvmod", "advmod", "tmod", "obl", "prep") or head is root:
+        return None
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    return head
+
+
+def _past_clause(tok: Any) -> bool:
+    """Whether ``tok`` or the verb it complements ("had been due to", "was set to") is in a
+    past tense: then what it planned may lie on either side of the publication date."""
+    for t in (tok, tok.head):
+        if t.tag_ == "VBD" or any(c.dep_ in ("aux", "auxpass") and c.tag_ == "VBD"
+                                  for c in t.children):
+            return True
+    return False
+
+
+def _parse_tense(doc: Any, start: int, end: int) -> tuple[str | None, bool] | None:
+    """The tense of the verb that governs the expression at ``start:end`` in the spaCy parse
+    ``doc``, as ``(kind, strong)``; None when the parse says nothing (no verb above it, a
+    modal other than "will", a present tense), and the word cues decide.
+
+    A past tense (VBD, a past auxiliary, a present perfect) and "will", "going to", "plans
+    to" settle the direction; a present tense with a time expression in news leans to the
+    future ("meets Monday", "is meeting Monday")."""
+    try:
+        span = doc.char_span(start, end, alignment_mode="expand")
+    except Exception:  # a Doc of another text: the word cues decide
+        return None
+    if span is None or len(span) == 0:
+        return None
+    tok = _governing_verb(span.root)
+    if tok is None or tok.lemma_.lower() in _FUTURE_HEADS:
+        return None  # not an adverbial of a verb; or "planned a rally on Saturday"
+    if tok.i < span.start and any(t.pos_ == "VERB" for t in doc[tok.i + 1:span.start]):
+        # Another verb stands between ("will put on the table the response it received,
+        # on January 26"): the attachment is a guess, and the word cues decide. (A fronted
+        # adverbial, "On Friday, when ..., the crowd was quiet", belongs to the main verb.)
+        return None
+    for _ in range(3):
+        auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
+        words = {c.lower_ for c in auxes}
+        if words & _MODALS_FUTURE:
+            return "future", True
+        if any(c.tag_ == "MD" for c in auxes):
+            return None  # "would", "could", "may": the word cues decide
+        if "to" in words:
+            # "plans to meet on Monday" lies ahead; "asked him to testify on Feb. 10" lies
+            # after a past it says nothing about.
+            head = tok.head
+            if head is not tok and head.lemma_.lower() in _FUTURE_HEADS and \
+                    not _past_clause(head):
+                return "future", True
+            return None
+        if tok.tag_ == "VBD" or any(c.tag_ in _PAST_AUX for c in auxes):
+            return "past", True
+        if tok.tag_ == "VBN" and any(c.lemma_ == "have" for c in auxes):
+            return "past", True  # present perfect
+        return None
+    return None
 
 
 def _choose(cands: list[_Pt], anchor: dt.date, tense: str | None,
@@ -695,6 +810,8 @@ def _year_ok(ctx: _Context, m: re.Match[str], start: int, end: int, year: int) -
         return False
     if ctx.next_word(end) in ctx.rules.count_nouns:
         return False
+    if ctx.in_name(start) and re.match(r"[^\S\n]+[A-Z][a-z]", text[end:end + 3]):
+        return False  # "the Russell 2000 Index" (but "WWDC 2005" is a year)
     if re.match(r"\s*(?:%|percent\b|per\s+cent\b)", text[end:end + 12], re.IGNORECASE):
         return False
     if year < 1900:
@@ -806,6 +923,36 @@ def _h_month(m, ctx: _Context, start: int, end: int) -> _Found | None:
     return _point(start, end, chosen) if chosen else None
 
 
+@_handler("week_of")
+def _h_week_of(m, ctx: _Context, start: int, end: int) -> _Found | None:
+    if not _month_ok(ctx, m, "month", bare=False):
+        return None
+    month = _month(ctx.rules, m.group("month"))
+    a = ctx.anchor
+    if _g(m, "year"):
+        first = dt.date(int(m.group("year")), month, 1)
+    elif a is not None:
+        cands = [_Pt("month", dt.date(y, month, 1)) for y in (a.year - 1, a.year, a.year + 1)]
+        chosen = _choose(cands, a, *ctx.cue(start, end))
+        if chosen is None:
+            return None
+        first = chosen.d
+    else:
+        return None
+    last = _add_months(first, 1) - dt.timedelta(days=1)
+    word = _norm(m.group("word"))
+    if word in ("last", "final"):
+        monday = last - dt.timedelta(days=(last.isoweekday() % 7))  # the last whole week
+        monday -= dt.timedelta(days=6)
+    else:
+        monday = first + dt.timedelta(days=(8 - first.isoweekday()) % 7)
+        monday += dt.timedelta(days=7 * ({"first": 1, "second": 2, "third": 3,
+                                           "fourth": 4}[word] - 1))
+    if monday.month != month:
+        return None
+    return _point(start, end, _Pt("week", monday))
+
+
 @_handler("year")
 def _h_year(m, ctx: _Context, start: int, end: int) -> _Found | None:
     if _g(m, "yy"):
@@ -905,6 +1052,10 @@ def _h_quarter(m, ctx: _Context, start: int, end: int) -> _Found | None:
     return _point(start, end, _Pt("quarter", dt.date(year, 3 * q - 2, 1)))
 
 
+# "... ended Sept. 30", "... ending June 30, 1990" right after a period.
+_ENDED = re.compile(r"[^\S\n]+(?:ended|ending)[^\S\n]+(?P<month>[A-Z][a-z]{2,8}\.?)[^\S\n]+\d")
+
+
 @_handler("quarter_ref")
 def _h_quarter_ref(m, ctx: _Context, start: int, end: int) -> _Found | None:
     a = ctx.anchor
@@ -916,6 +1067,16 @@ def _h_quarter_ref(m, ctx: _Context, start: int, end: int) -> _Found | None:
     last_q = ctx.last if ctx.last and ctx.last.gran == "quarter" else None
     if a is None and last_q is None:
         return None
+    ended = _ENDED.match(ctx.text, end)
+    if ended and a is not None and not qrel:
+        month = ctx.rules.months.get(ended.group("month").lower().rstrip("."))
+        if month:
+            # "the quarter ended July 31": a fiscal quarter, named by the calendar quarter
+            # that holds most of it (the one holding its middle month), in the latest year
+            # that ended by the publication date.
+            year = a.year if month <= a.month else a.year - 1
+            middle = _add_months(dt.date(year, month, 1), -1)
+            return _point(start, end, _at(middle, "quarter"))
     if det == "this" or "current" in qrel:
         if a is None:
             return None
@@ -1004,6 +1165,8 @@ def _h_relday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     pod = _g(m, "pod")
     rel = _g(m, "relday") or _g(m, "podrel")
     rel_n = _norm(rel) if rel else ""
+    if rel and rel[:1].isupper() and ctx.in_name(start):
+        return None  # "This is VOA Today."
     if rel_n in ("the next", "the following", "the previous", "that"):
         # Leans on the day last mentioned: "the next morning".
         base = ctx.last.d if ctx.last is not None and ctx.last.gran in ("day", "pod", "time") else a
@@ -1066,12 +1229,16 @@ def _h_relunit(m, ctx: _Context, start: int, end: int) -> _Found | None:
     rel = _norm(_g(m, "rel") or "this")
     mod = _g(m, "mod")
     a = ctx.anchor
+    if m.group(0)[:1].isupper() and m.group("unit")[:1].isupper() and ctx.in_name(start):
+        return None  # ABC's "This Week"
     if rel == "the" and not mod:
         # "the year" alone: a whole year ("for the year") or the year in question; "the
         # weekend" is the nearest one. "The week", "the month" are too often not a time.
         if unit not in ("year", "weekend"):
             return None
-        if ctx.prev_word(start) == "for":
+        if ctx.prev_word(start) == "for" or _ENDED.match(ctx.text, end):
+            # "for the year", "in the year ended March 31": a year's span, not a calendar
+            # year (a fiscal year has no calendar value of its own).
             return _Found(start, end, "P1Y", "duration")
     if unit == "weekend" and rel in ("the", "the past", "this past", "the last", "this",
                                      "the coming", "this coming"):
@@ -1116,6 +1283,20 @@ def _h_relunit(m, ctx: _Context, start: int, end: int) -> _Found | None:
     return _point(start, end, shifted)
 
 
+@_handler("unit_before")
+def _h_unit_before(m, ctx: _Context, start: int, end: int) -> _Found | None:
+    unit = _norm(m.group("unit"))
+    last = ctx.last
+    if last is not None and _GRAN_RANK[last.gran] >= _GRAN_RANK[unit]:
+        base = _Pt(unit, _floor(last.d, unit))
+    elif ctx.anchor is not None:
+        base = _at(ctx.anchor, unit)
+    else:
+        return None
+    shifted = _shift(base, -1, unit)
+    return _point(start, end, shifted, comparison=True) if shifted else None
+
+
 _UNIT_GRAN = {"day": "day", "night": "day", "week": "week", "weekend": "weekend",
               "fortnight": "week", "month": "month", "quarter": "quarter", "year": "year",
               "decade": "year", "century": "year", "millennium": "year"}
@@ -1132,6 +1313,11 @@ def _unit_key(rules: _Rules, s: str) -> str:
     if s.endswith("s") and s[:-1] in rules.units:
         return s[:-1]
     raise KeyError(s)
+
+
+# How many sentences back "a year earlier", "two days later" look for the date they lean
+# on; past that, the story has moved on and the publication date is the better guess.
+_ANAPHOR_REACH = 3
 
 
 @_handler("ago")
@@ -1163,7 +1349,8 @@ def _h_ago(m, ctx: _Context, start: int, end: int) -> _Found | None:
                                      "prior")
     last = ctx.last
     comparison = False
-    if relative_to_text and last is not None:
+    if relative_to_text and last is not None and \
+            ctx.sentence_index(ctx.last_pos) >= ctx.sentence_index(start) - _ANAPHOR_REACH:
         base = last
         comparison = True
         if _GRAN_RANK[base.gran] < _GRAN_RANK[gran]:
@@ -1336,6 +1523,8 @@ def _h_reference(m, ctx: _Context, start: int, end: int) -> _Found | None:
         # not); a capitalised mid-sentence "Current" belongs to a name.
         if m.group("ref")[0].isupper() and start > 0 and ctx.text[start - 2:start] != ". ":
             return None
+    if key == "now" and ctx.text[end:end + 1] == "-":
+        return None  # "the now-cancelled deal": an adjective's prefix
     if key == "the past" and re.match(r"\s+(?:tense|participle)", ctx.text[end:end + 12]):
         return None
     return _Found(start, end, value, "reference")
@@ -1638,6 +1827,7 @@ def find_times(
     doc_id: str,
     anchor: str | dt.date | None,
     candidates: Sequence[tuple[int, int]] = (),
+    doc: Any = None,
 ) -> list[TimeRef]:
     """Time expressions in ``text`` as :class:`TimeRef` records, in text order.
 
@@ -1646,7 +1836,12 @@ def find_times(
     durations, sets and references are still returned). Records do not overlap.
     ``candidates`` are extra ``(start, end)`` spans to try (spaCy DATE entities, say): one
     that overlaps nothing the rules found is normalised with dateparser and kept when it
-    parses. Offsets are character offsets into ``text``.
+    parses. ``doc`` is an optional spaCy ``Doc`` of the same ``text`` (the analyze stage
+    passes its parse): when an expression without a year or a direction is an adverbial of a
+    verb, that verb's tense decides whether it lies before or after the publication date
+    (a past tense or a present perfect: before; "will", "plans to": after), instead of the
+    words near it. Without it the words decide, as they do wherever the parse says nothing.
+    Offsets are character offsets into ``text``.
     """
     rules = _rules()
     a = _as_date(anchor)
@@ -1669,7 +1864,7 @@ def find_times(
                     continue
                 spans.append((s, e, order, m))
     spans.sort(key=lambda x: (x[0], -(x[1] - x[0]), x[2]))
-    ctx = _Context(text, a, rules)
+    ctx = _Context(text, a, rules, doc)
     found: list[_Found] = []
     pos = 0
     for s, e, order, m in spans:

@@ -322,14 +322,62 @@ def _corpus_of(path: Path, directory: Path) -> str:
     return rel.parts[0] if len(rel.parts) > 1 else directory.name
 
 
-def evaluate_time(directory: Path) -> dict[str, Any]:
+def _parser(parse: bool):
+    """The spaCy pipeline to parse documents with, or None when parsing is off or no pipeline
+    is installed (``find_times`` then reads tense from the words around an expression)."""
+    if not parse:
+        return None
+    try:
+        from sitrep.analyze.nlp import load_pipeline
+
+        return load_pipeline()
+    except Exception as exc:  # PipelineUnavailable, or spaCy missing altogether
+        log.warning("scoring times without a parse: %s", exc)
+        return None
+
+
+def _predictions(directory: Path, parse: bool
+                 ) -> Iterable[tuple[Path, str, "GoldDocument | _Skip", list]]:
+    """Each gold file under ``directory`` with its corpus, the document read (or the
+    :class:`_Skip` saying why it cannot be scored) and ``find_times``'s records for it; with
+    a parser, documents are parsed in batches and the parse is passed on."""
+    nlp = _parser(parse)
+    batch: list[tuple[Path, str, GoldDocument | _Skip]] = []
+
+    def flush():
+        readable = [d for _, _, d in batch if isinstance(d, GoldDocument)]
+        parsed = iter(nlp.pipe([d.text for d in readable], batch_size=16)) if nlp else None
+        for path, corpus, doc in batch:
+            if not isinstance(doc, GoldDocument):
+                yield path, corpus, doc, []
+                continue
+            parse_ = next(parsed) if parsed is not None else None
+            yield path, corpus, doc, find_times(doc.text, doc_id=path.stem, anchor=doc.dct,
+                                                doc=parse_)
+        batch.clear()
+
+    for path in _files(directory):
+        corpus = _corpus_of(path, directory)
+        try:
+            batch.append((path, corpus, read_gold(path, corpus)))
+        except _Skip as why:
+            batch.append((path, corpus, why))
+        if len(batch) >= 32:
+            yield from flush()
+    yield from flush()
+
+
+def evaluate_time(directory: Path, *, parse: bool = True) -> dict[str, Any]:
     """Score ``find_times`` on every ``.tml``/``.xml`` gold file under ``directory``.
 
     Returns ``span_f1_strict``, ``span_f1_relaxed``, ``value_f1`` (with their precisions and
     recalls), ``n_gold``, ``n_pred``, ``n_docs`` and ``n_skipped`` with ``skipped`` (one
     ``{"file", "reason"}`` per document that could not be scored, e.g. one without a creation
     time). When the files come from more than one top-level subfolder, ``by_corpus`` has the
-    same figures per subfolder. Raises :class:`~sitrep.errors.InputCorrupt` (an
+    same figures per subfolder. With ``parse`` (the default) each document is parsed with
+    the spaCy pipeline first, so that the tense of the verb governing an expression decides
+    its direction, as in the analyze stage; without it (or without an installed pipeline)
+    ``find_times`` reads plain text. Raises :class:`~sitrep.errors.InputCorrupt` (an
     ``InputRejected``) naming the file when one is not well-formed XML, and
     ``FileNotFoundError`` when ``directory`` does not exist.
     """
@@ -337,16 +385,12 @@ def evaluate_time(directory: Path) -> dict[str, Any]:
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory}: no such folder of TimeML/MEANTIME files")
     per_corpus: dict[str, _Counts] = {}
-    for path in _files(directory):
-        corpus = _corpus_of(path, directory)
+    for path, corpus, doc, refs in _predictions(directory, parse):
         counts = per_corpus.setdefault(corpus, _Counts())
-        try:
-            doc = read_gold(path, corpus)
-        except _Skip as why:
-            log.warning("skipping %s: %s", path, why)
-            counts.skipped.append({"file": str(path), "reason": str(why)})
+        if not isinstance(doc, GoldDocument):
+            log.warning("skipping %s: %s", path, doc)
+            counts.skipped.append({"file": str(path), "reason": str(doc)})
             continue
-        refs = find_times(doc.text, doc_id=path.stem, anchor=doc.dct)
         counts.add(score_document(doc, ((r.start, r.end, r.value) for r in refs)))
     total = _Counts()
     for c in per_corpus.values():
@@ -357,18 +401,16 @@ def evaluate_time(directory: Path) -> dict[str, Any]:
     return report
 
 
-def error_listing(directory: Path) -> list[dict[str, Any]]:
+def error_listing(directory: Path, *, parse: bool = True) -> list[dict[str, Any]]:
     """Every disagreement with the gold, for error analysis: one row per missed, spurious or
-    wrongly valued expression, with the text around it."""
+    wrongly valued expression, with the text around it (``parse`` as in
+    :func:`evaluate_time`)."""
     rows: list[dict[str, Any]] = []
     directory = Path(directory)
-    for path in _files(directory):
-        try:
-            doc = read_gold(path, _corpus_of(path, directory))
-        except _Skip:
+    for path, _corpus, doc, found in _predictions(directory, parse):
+        if not isinstance(doc, GoldDocument):
             continue
-        refs = [r for r in find_times(doc.text, doc_id=path.stem, anchor=doc.dct)
-                if _scored(doc, r.start, r.end)]
+        refs = [r for r in found if _scored(doc, r.start, r.end)]
         matched: set[int] = set()
         for r in refs:
             hit = [g for g in doc.timexes if _overlap((r.start, r.end), (g.start, g.end)) > 0]
