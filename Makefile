@@ -21,8 +21,10 @@ demo: install
 	$(BIN)/sitrep ingest data/sample/wikinews/wikinews_2019.csv data/sample/wikinews/wikinews_2020.csv \
 		$(wildcard $(SHARED)/corpora/seed/*.txt) --db $(DB)
 	$(BIN)/sitrep docs --db $(DB) --limit 10
+	$(BIN)/sitrep events --db $(DB) --limit 10
 	@echo
 	@echo "Store: $(DB). Try: $(BIN)/sitrep docs --db $(DB) --text Ukraine"
+	@echo "Serve the API:  $(BIN)/sitrep serve --db $(DB)   then open http://127.0.0.1:8000/docs"
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -128,3 +128,50 @@ def test_store_export_formats(store, tmp_path, fmt):
         assert rows[0]["quality"]["injected_links"] == 2
     else:
         assert out.read_text().splitlines()[0].startswith("id,url,source,title")
+
+
+def _analysis_with_events(doc):
+    from sitrep.analyze import Analysis
+    from sitrep.records import Event
+
+    def event(i, factuality):
+        return Event(
+            id=f"ev{i}", doc_id=doc.id, type="MOBILIZE", mode="troops", context=("military",),
+            actor={"text": "the Kremlin", "actor_id": "RUS:kremlin", "code": "RUS", "sector": "GOV"},
+            recipient={"text": "Ukraine", "actor_id": "ukr", "code": "UKR", "sector": None},
+            date="2022-01-2" + str(i), date_precision="day", location=None,
+            quantity={"text": "100,000 troops", "value": 100000, "unit": "troops", "approximate": True},
+            factuality=factuality, evidence={"start": 0, "end": 10, "sentence": "Troops moved."}, confidence=0.8,
+        )
+
+    return Analysis(document=doc, doc=None, events=(event(1, "asserted"), event(2, "negated")))
+
+
+def test_store_events_round_trip_and_filters(store):
+    from sitrep.export import HAPPENED
+
+    doc = make_doc("Events body.", origin="a")
+    store.write_documents([doc], analyses=[_analysis_with_events(doc)])
+    rows = store.query_events(limit=None)
+    assert [e.id for e, _ in rows] == ["ev2", "ev1"]
+    event, document = rows[1]
+    assert event.quantity["value"] == 100000 and event.context == ("military",)
+    assert document.id == doc.id
+    assert [e.id for e, _ in store.query_events(factuality=HAPPENED)] == ["ev1"]
+    assert store.query_events(actor="rus", recipient="UKR", type="MOBILIZE", since="2022-01-22") == rows[:1]
+    assert store.query_events(actor="USA") == []
+
+
+def test_store_export_plover(store, tmp_path):
+    from sitrep.export import export_plover
+
+    doc = make_doc("Events body.", origin="a")
+    store.write_documents([doc], analyses=[_analysis_with_events(doc)])
+    out = tmp_path / "events.jsonl"
+    assert export_plover(store, out) == 1
+    [line] = out.read_text().splitlines()
+    record = json.loads(line)
+    assert record["event"] == "MOBILIZE" and record["source"][0]["code"] == "RUS"
+    assert record["text_info"] == {"doc_id": doc.id, "start": 0, "end": 10}
+    assert record["cite_info"]["url"] == doc.url
+    assert export_plover(store, out, include_unrealised=True) == 2

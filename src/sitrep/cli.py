@@ -175,18 +175,57 @@ def show(
 
 @app.command()
 def export(
-    fmt: str = typer.Option(..., "--format", help="parquet, csv or jsonl."),
+    fmt: str = typer.Option(..., "--format", help="parquet, csv or jsonl (documents), or plover (events as PLOVER JSONL)."),
     out_path: Path = typer.Option(..., "--out", help="File to write."),
     db: Optional[str] = DbOption,
+    all_events: bool = typer.Option(False, "--all", help="plover: also export negated, future and hypothetical events."),
 ) -> None:
-    """Export stored documents."""
+    """Export stored documents, or events in PLOVER JSONL."""
+    from sitrep.export import export_plover
 
-    def run() -> int:
+    def run() -> tuple[int, str]:
         with _open_store(db, read_only=True) as store:
-            return store.export_documents(out_path, fmt=fmt)
+            if fmt == "plover":
+                return export_plover(store, out_path, include_unrealised=all_events), "events"
+            return store.export_documents(out_path, fmt=fmt), "documents"
 
-    n = _guarded(run)
-    err.print(f"wrote {n} documents to {out_path}")
+    n, what = _guarded(run)
+    err.print(f"wrote {n} {what} to {out_path}")
+
+
+@app.command()
+def events(
+    db: Optional[str] = DbOption,
+    actor: Optional[str] = typer.Option(None, "--actor", help="Actor code (ISO3 or IGO), e.g. RUS."),
+    recipient: Optional[str] = typer.Option(None, "--recipient", help="Recipient code, e.g. UKR."),
+    type_: Optional[str] = typer.Option(None, "--type", help="PLOVER event type, e.g. MOBILIZE."),
+    since: Optional[str] = typer.Option(None, help="On or after this date (YYYY-MM-DD)."),
+    until: Optional[str] = typer.Option(None, help="On or before this date (YYYY-MM-DD)."),
+    all_events: bool = typer.Option(False, "--all", help="Include negated, future and hypothetical events."),
+    limit: int = typer.Option(100, help="At most this many events."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array of events."),
+) -> None:
+    """List coded events with their evidence sentences (happened events only, unless --all)."""
+    from sitrep.export import HAPPENED
+
+    def run() -> Any:
+        with _open_store(db, read_only=True) as store:
+            return store.query_events(actor=actor, recipient=recipient, type=type_, since=since, until=until,
+                                      factuality=None if all_events else HAPPENED, limit=limit)
+
+    rows = _guarded(run)
+    if as_json:
+        _print_json([{**to_dict(e), "document": {"id": d.id, "title": d.title, "url": d.url, "source": d.source}} for e, d in rows])
+        return
+    table = Table(show_header=True, show_lines=True)
+    for col, kw in (("date", {"no_wrap": True}), ("type", {"no_wrap": True}), ("actor", {}), ("recipient", {}),
+                    ("factuality", {"no_wrap": True}), ("evidence", {"ratio": 1})):
+        table.add_column(col, **kw)
+    for e, d in rows:
+        who = lambda part: f"{part.get('text')} [{part.get('code') or '?'}/{part.get('sector') or '?'}]" if part else ""
+        table.add_row(e.date or "", f"{e.type}" + (f"/{e.mode}" if e.mode else ""), who(e.actor), who(e.recipient),
+                      e.factuality, (e.evidence or {}).get("sentence", ""))
+    out.print(table)
 
 
 @app.command()
@@ -208,6 +247,20 @@ def analyze(
 
     _guarded(run)
     sys.stdout.flush()
+
+
+@app.command()
+def serve(
+    db: Optional[str] = DbOption,
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    token: Optional[str] = typer.Option(None, envvar="SITREP_TOKEN", help="Require 'Authorization: Bearer TOKEN' on every API call."),
+) -> None:
+    """Serve the REST API (OpenAPI schema at /openapi.json) from the store."""
+    from sitrep.api import serve as run_server
+
+    err.print(f"serving {db or settings.get('db')} on http://{host}:{port}/api (schema: /docs)")
+    _guarded(lambda: run_server(db, host=host, port=port, token=token))
 
 
 @app.command("settings")

@@ -6,13 +6,13 @@ records to the :class:`Analysis`. ``analyze_documents`` batches parsing with ``n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Sequence
 
-from sitrep.records import Actor, Document, Mention, TimeRef
+from sitrep.records import Actor, Document, Event, Mention, TimeRef
 
-#: The analysis steps, in order. Later stages (events, statements) extend this list.
-STEPS = ("actors", "times", "places", "quantities")
+#: The analysis steps, in order. ``events`` reads what the steps before it found.
+STEPS = ("actors", "times", "places", "quantities", "events")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,12 +30,14 @@ class Analysis:
     times: tuple[TimeRef, ...] = ()
     places: tuple[Any, ...] = ()
     quantities: tuple[Any, ...] = ()
+    events: tuple[Event, ...] = ()
 
     def records(self) -> Iterator[Any]:
-        """The public records: actors referred to, then mentions, then time expressions."""
+        """The public records: actors referred to, mentions, time expressions, events."""
         yield from self.actors.values()
         yield from self.mentions
         yield from self.times
+        yield from self.events
 
 
 def analyze_parsed(document: Document, doc: Any, *, steps: Sequence[str] = STEPS) -> Analysis:
@@ -50,7 +52,7 @@ def analyze_parsed(document: Document, doc: Any, *, steps: Sequence[str] = STEPS
         from sitrep.analyze.times import find_times
 
         anchor = document.published[:10] if document.published else None
-        found["times"] = tuple(find_times(document.text, doc_id=document.id, anchor=anchor))
+        found["times"] = tuple(find_times(document.text, doc_id=document.id, anchor=anchor, doc=doc))
     if "places" in steps:
         from sitrep.analyze.places import find_places
 
@@ -59,7 +61,12 @@ def analyze_parsed(document: Document, doc: Any, *, steps: Sequence[str] = STEPS
         from sitrep.analyze.quantities import find_quantities
 
         found["quantities"] = tuple(find_quantities(doc))
-    return Analysis(document=document, doc=doc, **found)
+    analysis = Analysis(document=document, doc=doc, **found)
+    if "events" in steps:
+        from sitrep.events.coder import code_events
+
+        analysis = replace(analysis, events=tuple(code_events(analysis)))
+    return analysis
 
 
 def analyze_documents(

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from sitrep import settings
 from sitrep.errors import NotFound, SitrepError, StoreError
-from sitrep.records import Document
+from sitrep.records import Document, Event
 from sitrep.store.schema import LATEST_VERSION, MIGRATIONS
 
 DOCUMENT_COLUMNS = (
@@ -231,6 +231,15 @@ class Store:
             self.con.register("new_actors", table)
             self.con.execute("INSERT OR IGNORE INTO actors SELECT id, name, code, sector, kind, aliases, roles::JSON FROM new_actors")
             self.con.unregister("new_actors")
+        events = [e for analysis in analyses for e in getattr(analysis, "events", ())]
+        if events:
+            self.con.register("new_events", events_table(events))
+            self.con.execute(
+                "INSERT OR IGNORE INTO events SELECT id, doc_id, type, mode, context, actor::JSON, recipient::JSON, "
+                "actor_code, actor_sector, recipient_code, recipient_sector, date, event_day, date_precision, "
+                "location::JSON, quantity::JSON, factuality, evidence::JSON, confidence FROM new_events"
+            )
+            self.con.unregister("new_events")
         for name, rows in (("mentions", mention_rows), ("time_refs", time_rows)):
             if rows["doc_id"]:
                 self.con.register("new_rows", pa.table(rows))
@@ -240,7 +249,7 @@ class Store:
     # -- reads -----------------------------------------------------------------------------
     def count(self, table: str = "documents") -> int:
         """Row count of one of the store's tables."""
-        if table not in {"documents", "document_origins", "rejections", "actors", "mentions", "time_refs"}:
+        if table not in {"documents", "document_origins", "rejections", "actors", "mentions", "time_refs", "events"}:
             raise ValueError(f"unknown table {table}")
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
@@ -309,6 +318,49 @@ class Store:
             params.extend([text, text])
         return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
+    def query_events(
+        self,
+        *,
+        actor: str | None = None,
+        recipient: str | None = None,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        factuality: Sequence[str] | None = None,
+        limit: int | None = 100,
+    ) -> list[tuple[Event, Document]]:
+        """Events matching every filter (codes match actor or recipient code exactly), with
+        the document each came from, newest first."""
+        clauses, params = [], []
+        for column, value in (("e.actor_code", actor), ("e.recipient_code", recipient), ("e.type", type)):
+            if value:
+                clauses.append(f"upper({column}) = upper(?)")
+                params.append(value)
+        if since:
+            clauses.append("e.event_day >= CAST(? AS DATE)")
+            params.append(since)
+        if until:
+            clauses.append("e.event_day <= CAST(? AS DATE)")
+            params.append(until)
+        if factuality:
+            clauses.append("e.factuality IN (" + ", ".join("?" for _ in factuality) + ")")
+            params.extend(factuality)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
+        doc_columns = ", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)
+        sql = (f"SELECT {columns}, {doc_columns} FROM events e JOIN documents d ON d.id = e.doc_id {where} "
+               f"ORDER BY e.event_day DESC NULLS LAST, e.id")
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        out = []
+        for row in self.con.execute(sql, params).fetchall():
+            data = dict(zip(EVENT_COLUMNS, row[: len(EVENT_COLUMNS)]))
+            for key in ("actor", "recipient", "location", "quantity", "evidence"):
+                data[key] = json.loads(data[key]) if data[key] else None
+            data["context"] = tuple(data["context"] or ())
+            out.append((Event(**data), self._row_to_document(row[len(EVENT_COLUMNS):])))
+        return out
+
     def rejections(self) -> list[dict[str, Any]]:
         """Inputs that were rejected, with their error code and reason."""
         rows = self.con.execute("SELECT origin, code, reason, rejected_at FROM rejections ORDER BY origin").fetchall()
@@ -333,6 +385,45 @@ class Store:
         except duckdb.Error as exc:
             raise StoreError(f"export failed: {exc}", input=str(target)) from exc
         return self.count("documents")
+
+
+EVENT_COLUMNS = (
+    "id", "doc_id", "type", "mode", "context", "actor", "recipient", "date", "date_precision", "location",
+    "quantity", "factuality", "evidence", "confidence",
+)
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=dict)
+
+
+def events_table(events: Sequence[Event]) -> pa.Table:
+    """Events as an Arrow table with the ``events`` table's columns."""
+    def part(event: Event, role: str, key: str) -> Any:
+        value = getattr(event, role)
+        return value.get(key) if value else None
+
+    return pa.table({
+        "id": [e.id for e in events],
+        "doc_id": [e.doc_id for e in events],
+        "type": [e.type for e in events],
+        "mode": [e.mode for e in events],
+        "context": [list(e.context) for e in events],
+        "actor": [_json(dict(e.actor) if e.actor else None) for e in events],
+        "recipient": [_json(dict(e.recipient) if e.recipient else None) for e in events],
+        "actor_code": [part(e, "actor", "code") for e in events],
+        "actor_sector": [part(e, "actor", "sector") for e in events],
+        "recipient_code": [part(e, "recipient", "code") for e in events],
+        "recipient_sector": [part(e, "recipient", "sector") for e in events],
+        "date": [e.date for e in events],
+        "event_day": [_published_day(e.date) for e in events],
+        "date_precision": [e.date_precision for e in events],
+        "location": [_json(dict(e.location) if e.location else None) for e in events],
+        "quantity": [_json(dict(e.quantity) if e.quantity else None) for e in events],
+        "factuality": [e.factuality for e in events],
+        "evidence": [_json(dict(e.evidence)) for e in events],
+        "confidence": pa.array([float(e.confidence) for e in events], type=pa.float64()),
+    })
 
 
 def _sql_path(path: Path) -> str:

@@ -79,6 +79,35 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX mentions_code ON mentions (code);
         """,
     ),
+    (
+        3,
+        "PLOVER events",
+        """
+        CREATE TABLE events (
+            id               VARCHAR PRIMARY KEY,
+            doc_id           VARCHAR NOT NULL,
+            type             VARCHAR NOT NULL,
+            mode             VARCHAR,
+            context          VARCHAR[],
+            actor            JSON,
+            recipient        JSON,
+            actor_code       VARCHAR,
+            actor_sector     VARCHAR,
+            recipient_code   VARCHAR,
+            recipient_sector VARCHAR,
+            date             VARCHAR,
+            event_day        DATE,
+            date_precision   VARCHAR,
+            location         JSON,
+            quantity         JSON,
+            factuality       VARCHAR,
+            evidence         JSON,
+            confidence       DOUBLE
+        );
+        CREATE INDEX events_day ON events (event_day);
+        CREATE INDEX events_type ON events (type);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

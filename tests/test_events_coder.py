@@ -1,0 +1,397 @@
+"""Tests of the event coder: real news sentences through the whole pipeline, hand-built
+analyses for the participant rules, and the pattern data and its converter."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from sitrep.analyze import STEPS, Analysis, analyze_parsed, analyze_text
+from sitrep.events.coder import code_events, load_rules, rules, verb_forms
+from sitrep.events.ontology import validate_event
+from sitrep.records import Actor, Document, Event, Mention, TimeRef, to_dict
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO.parent / "shared" / "corpora" / "seed" / "000_80552fc3e566ac56.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from sitrep.analyze.nlp import load_pipeline
+
+    return load_pipeline()
+
+
+_STEPS = tuple(s for s in STEPS if s != "events")  # the tests call the coder themselves
+
+
+def _events(text: str, published: str = "2022-02-01", doc_id: str = "text") -> list[Event]:
+    return code_events(analyze_text(text, published=published, doc_id=doc_id, steps=_STEPS))
+
+
+def _one(events: list[Event], event_type: str) -> Event:
+    found = [e for e in events if e.type == event_type]
+    assert found, f"no {event_type} in {[(e.type, e.evidence['trigger']['text']) for e in events]}"
+    return found[0]
+
+
+# --------------------------------------------------------------------------------------------
+# Real news sentences
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "mode", "actor", "recipient", "factuality"),
+    [
+        ("Israeli police arrested 12 Palestinians in East Jerusalem on Friday.",
+         "COERCE", "arrest", "ISR", "PSE", "asserted"),
+        ("The European Union imposed new sanctions on Belarus on Monday.",
+         "SANCTION", "discontinue", "EU", "BLR", "asserted"),
+        ("France expelled two Russian diplomats on Tuesday.", "SANCTION", "expel", "FRA", "RUS", "asserted"),
+        ("China's foreign minister met his Russian counterpart in Beijing on Tuesday.",
+         "CONSULT", None, "CHN", "RUS", "asserted"),
+        ("Iran threatened to close the Strait of Hormuz.", "THREATEN", None, "IRN", None, "asserted"),
+        ("The United States urged Israel to allow more aid into Gaza.", "REQUEST", "assist", "USA", "ISR", "asserted"),
+        ("North Korea test-fired two ballistic missiles on Thursday.", "MOBILIZE", "weapons", "PRK", None, "asserted"),
+        ("Ukraine accused Russia of shelling the Zaporizhzhia nuclear power plant.",
+         "ACCUSE", "allege", "UKR", "RUS", "asserted"),
+        ("Egypt rejected an Ethiopian proposal on the dam.", "REJECT", None, "EGY", "ETH", "asserted"),
+        ("Russia denied sending troops to Kazakhstan.", "MOBILIZE", "troops", "RUS", "KAZ", "negated"),
+        ("Talks between Serbia and Kosovo are expected next week.", "CONSULT", None, "SRB", None, "future"),
+        ("Turkey could launch a military operation in northern Syria.", "ASSAULT", None, "TUR", "SYR", "hypothetical"),
+        ("Ukraine said Russian troops attacked a checkpoint near Kharkiv.", "ASSAULT", None, "RUS", None, "reported"),
+        ("Russian forces shelled the city of Kharkiv on Monday, killing at least 10 civilians.",
+         "ASSAULT", "heavy-weapons", "RUS", None, "asserted"),
+    ],
+)
+def test_coder_codes_news_sentences(text, event_type, mode, actor, recipient, factuality):
+    event = _one(_events(text), event_type)
+    assert event.mode == mode
+    assert (event.actor or {}).get("code") == actor
+    if recipient is not None:
+        assert (event.recipient or {}).get("code") == recipient
+    assert event.factuality == factuality
+
+
+def test_coder_accused_act_is_reported_and_done_by_the_accused():
+    events = _events("Ukraine accused Russia of shelling the Zaporizhzhia nuclear power plant.")
+    shelling = _one(events, "ASSAULT")
+    assert shelling.actor["code"] == "RUS"
+    assert shelling.factuality == "reported"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is not clear whether the Russian document was delivered before or after the meeting.",
+        "The weather in Geneva was mild on Tuesday.",
+        "Analysts expect oil prices to rise next year.",
+        "Scientists released findings about the statues on Thursday.",
+        "Wikinews asked the researcher whether he had any ideas.",
+    ],
+)
+def test_coder_yields_nothing_for_non_events(text):
+    assert _events(text) == []
+
+
+def test_coder_event_records_are_valid_and_complete():
+    text = "Israeli police arrested 12 Palestinians in East Jerusalem on Friday."
+    (event,) = [e for e in _events(text) if e.type == "COERCE"]
+    validate_event(event.type, event.mode, event.context, event.factuality)
+    assert event.evidence["start"] == 0 and event.evidence["end"] == len(text)
+    assert event.evidence["sentence"] == text
+    assert text[event.evidence["trigger"]["start"]:event.evidence["trigger"]["end"]] == "arrested"
+    assert event.quantity["value"] == 12 and event.quantity["unit"] == "palestinians"
+    assert event.location["text"] == "East Jerusalem" and event.location["country"] in ("PSE", "ISR")
+    assert event.date == "2022-01-28" and event.date_precision == "day"
+    assert 0.0 <= event.confidence <= 1.0
+    assert set(event.actor) == {"text", "actor_id", "code", "sector"}
+    assert to_dict(event, with_kind=True)["record"] == "event"
+
+
+def test_coder_date_falls_back_to_publication():
+    event = _one(_events("France expelled two Russian diplomats."), "SANCTION")
+    assert event.date == "2022-02-01" and event.date_precision == "publication"
+
+
+def test_coder_ids_are_stable_and_distinct():
+    text = "France expelled two Russian diplomats. Germany expelled two Russian diplomats."
+    first, second = _events(text), _events(text)
+    assert [e.id for e in first] == [e.id for e in second]
+    assert len({e.id for e in first}) == len(first) == 2
+    other_doc = _events(text, doc_id="other")
+    assert {e.id for e in other_doc}.isdisjoint({e.id for e in first})
+
+
+def test_coder_codes_several_events_in_one_sentence():
+    events = _events("Israeli soldiers arrested two Palestinians and shot a third near Hebron on Monday.")
+    assert {"COERCE", "ASSAULT"} <= {e.type for e in events}
+
+
+# --------------------------------------------------------------------------------------------
+# The seed article (read from ../shared, never copied)
+
+@pytest.fixture(scope="module")
+def seed_events() -> list[Event]:
+    if not SEED.exists():
+        pytest.skip(f"{SEED} is not available (the ../shared seed article is missing); skipping")
+    text = SEED.read_text(encoding="utf-8")
+    return _events(text, doc_id="seed")
+
+
+def _in_sentence(events: list[Event], fragment: str) -> list[Event]:
+    return [e for e in events if fragment in e.evidence["sentence"]]
+
+
+def test_coder_seed_kremlin_deploys_troops(seed_events):
+    event = _one(_in_sentence(seed_events, "began deploying around 100,000 troops"), "MOBILIZE")
+    assert event.actor["code"] == "RUS"
+    assert event.mode == "troops"
+    assert event.quantity["value"] == 100000 and event.quantity["unit"] == "troops"
+    assert event.quantity["approximate"] is True
+    assert event.factuality == "asserted"
+
+
+def test_coder_seed_washington_promises_soldiers(seed_events):
+    events = _in_sentence(seed_events, "promised to send 8,500 soldiers")
+    assert events and all(e.factuality == "future" for e in events)
+    event = events[0]
+    assert event.actor["code"] == "USA"
+    assert event.quantity["value"] == 8500
+
+
+def test_coder_seed_phone_talks_are_expected(seed_events):
+    event = _one(_in_sentence(seed_events, "phone talks between Lavrov"), "CONSULT")
+    assert event.mode == "phone"
+    assert event.factuality == "future"
+    assert event.actor["code"] == "RUS" and event.recipient["code"] == "USA"
+    assert event.date == "2022-02-01" and event.date_precision == "day"
+
+
+def test_coder_seed_cyber_attack_on_government_websites(seed_events):
+    # PLOVER puts cyber attacks under COERCE, mode cyber (manual 2.0 and the NGEC codebook).
+    event = _one(_in_sentence(seed_events, "cyber attack that hit"), "COERCE")
+    assert event.mode == "cyber" and "cyber" in event.context
+    assert event.recipient["code"] == "UKR"
+    assert event.date == "2022-01-14"
+
+
+def test_coder_seed_nato_deploys_troops_to_latvia_and_romania(seed_events):
+    events = [e for e in _in_sentence(seed_events, "deploying more troops to Latvia") if e.type == "MOBILIZE"]
+    assert events and all(e.actor["code"] == "NATO" for e in events)
+    assert any((e.location or {}).get("name") == "Latvia" for e in events)
+
+
+def test_coder_seed_west_threatens_sanctions(seed_events):
+    event = _one(_in_sentence(seed_events, "threatens to impose new sanctions"), "THREATEN")
+    assert event.mode == "restrict"
+    assert "West" in event.actor["text"]
+
+
+def test_coder_seed_response_not_sent_is_not_counted_as_happened(seed_events):
+    events = [e for e in _in_sentence(seed_events, "had not yet sent Washington")
+              if e.evidence["trigger"]["text"] == "sent"]
+    assert all(e.factuality == "negated" for e in events)
+
+
+def test_coder_seed_unclear_delivery_is_no_event(seed_events):
+    assert not [e for e in seed_events if e.evidence["sentence"].startswith("It is not clear whether")]
+
+
+def test_coder_seed_events_are_valid(seed_events):
+    assert seed_events
+    for e in seed_events:
+        validate_event(e.type, e.mode, e.context, e.factuality)
+        assert e.actor or e.recipient
+
+
+# --------------------------------------------------------------------------------------------
+# Hand-built analyses: participants come from the analysis, not from the coder's guesses
+
+def _analysis(nlp, text: str, actors: dict[str, tuple[str, str | None]], *, times=(), published="2000-01-01") -> Analysis:
+    """An analysis of ``text`` whose actor mentions are every occurrence of the given names."""
+    import re
+
+    doc = nlp(text)
+    base = analyze_parsed(Document(id="d1", text=text, published=published), doc, steps=("places", "quantities"))
+    mentions, records = [], {}
+    for name, (code, sector) in actors.items():
+        actor_id = f"test:{code}"
+        records[actor_id] = Actor(id=actor_id, name=name, code=code, sector=sector, kind="state")
+        for found in re.finditer(re.escape(name), text):
+            mentions.append(Mention(doc_id="d1", start=found.start(), end=found.end(), text=name, label="ORG",
+                                    actor_id=actor_id))
+    mentions.sort(key=lambda m: m.start)
+    return Analysis(document=base.document, doc=doc, mentions=tuple(mentions), actors=records,
+                    times=tuple(times), places=base.places, quantities=base.quantities)
+
+
+def test_coder_actor_is_subject_and_recipient_is_object(nlp):
+    a = _analysis(nlp, "Arnor attacked Gondor.", {"Arnor": ("ARN", "GOV"), "Gondor": ("GON", None)})
+    (event,) = code_events(a)
+    assert event.type == "ASSAULT"
+    assert event.actor == {"text": "Arnor", "actor_id": "test:ARN", "code": "ARN", "sector": "GOV"}
+    assert event.recipient["code"] == "GON"
+
+
+def test_coder_passive_by_agent_is_the_actor(nlp):
+    a = _analysis(nlp, "Gondor was attacked by Arnor.", {"Gondor": ("GON", None), "Arnor": ("ARN", None)})
+    (event,) = code_events(a)
+    assert event.actor["code"] == "ARN" and event.recipient["code"] == "GON"
+
+
+@pytest.mark.parametrize("prep", ["against", "on"])
+def test_coder_prepositional_target_is_the_recipient(nlp, prep):
+    a = _analysis(nlp, f"Arnor imposed sanctions {prep} Gondor.", {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    (event,) = code_events(a)
+    assert event.type == "SANCTION" and event.recipient["code"] == "GON"
+
+
+def test_coder_needs_a_participant(nlp):
+    a = _analysis(nlp, "The soldiers attacked the village.", {})
+    assert code_events(a) == []
+
+
+def test_coder_date_from_a_time_in_the_sentence(nlp):
+    text = "Arnor attacked Gondor on Friday. Gondor attacked Arnor."
+    friday = TimeRef(doc_id="d1", start=text.index("Friday"), end=text.index("Friday") + 6, text="Friday",
+                     value="1999-12-31", precision="day")
+    a = _analysis(nlp, text, {"Arnor": ("ARN", None), "Gondor": ("GON", None)}, times=[friday])
+    first, second = code_events(a)
+    assert (first.date, first.date_precision) == ("1999-12-31", "day")
+    assert (second.date, second.date_precision) == ("2000-01-01", "publication")
+
+
+@pytest.mark.parametrize(
+    ("text", "factuality"),
+    [
+        ("Arnor did not attack Gondor.", "negated"),
+        ("Arnor will attack Gondor.", "future"),
+        ("Arnor might attack Gondor.", "hypothetical"),
+        ("If Arnor attacks Gondor, prices will rise.", "hypothetical"),
+        ("Officials said that Arnor attacked Gondor.", "reported"),
+        ("Arnor attacked Gondor.", "asserted"),
+    ],
+)
+def test_coder_factuality(nlp, text, factuality):
+    a = _analysis(nlp, text, {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    assert [e.factuality for e in code_events(a) if e.type == "ASSAULT"] == [factuality]
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type"),
+    [
+        ("Arnor threatened to attack Gondor.", "THREATEN"),
+        ("Arnor promised to send aid to Gondor.", "AGREE"),
+        ("Arnor urged Gondor to withdraw its troops.", "REQUEST"),
+        ("Arnor refused to release the Gondor prisoners.", "REJECT"),
+    ],
+)
+def test_coder_frames_make_one_event(nlp, text, event_type):
+    a = _analysis(nlp, text, {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    events = code_events(a)
+    assert [e.type for e in events] == [event_type]
+    assert events[0].actor["code"] == "ARN"
+
+
+# --------------------------------------------------------------------------------------------
+# Pattern data and its converter
+
+def test_coder_pattern_files_load_and_are_valid():
+    r = rules()
+    assert len(r.verbs) > 1000 and "attack" in r.verbs and "talk" in r.nouns
+    for patterns in (*r.verbs.values(), *r.nouns.values()):
+        for p in patterns:
+            if p.type is not None:
+                validate_event(p.type, p.mode, p.context)
+
+
+def test_coder_hand_patterns_reject_unknown_types():
+    from sitrep.events.coder import InvalidPattern
+
+    with pytest.raises(InvalidPattern) as caught:
+        load_rules("blocks: []\n", "verbs:\n- {lemmas: [hit], type: SMASH}\n")
+    assert caught.value.code == "E413"
+    with pytest.raises(InvalidPattern):
+        load_rules("blocks: []\n", "verbs:\n- {lemmas: [hit], type: ASSAULT, mode: tickle}\n")
+    with pytest.raises(InvalidPattern):
+        load_rules("blocks: []\n", "verbs:\n- {lemmas: [hit], type: ASSAULT, object: ['@nolist']}\n")
+
+
+@pytest.mark.parametrize(
+    ("lemma", "forms"),
+    [("stage", {"staged", "stages", "staging"}), ("deploy", {"deployed", "deploys", "deploying"}),
+     ("ban", {"banned", "banning"}), ("carry", {"carried", "carries"}), ("push", {"pushes", "pushed"})],
+)
+def test_coder_verb_forms(lemma, forms):
+    assert forms <= verb_forms(lemma)
+
+
+def _converter():
+    spec = importlib.util.spec_from_file_location("build_event_patterns", REPO / "scripts" / "build_event_patterns.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class _FakeLemmatizer:
+    def noun(self, word: str) -> str:
+        return word[:-1] if word.endswith("s") else word
+
+
+def test_coder_converter_reads_the_petrarch_verb_format():
+    conv = _converter()
+    text = """
+####### SYNONYM SETS #######
+&MILITARY
++TROOP
++SOLDIER
+
+####### VERB PATTERNS #######
+---  SEND   [---]  ---
+SEND {SENDS SENT SENDING}
+DISPATCH
+- * &MILITARY (TO +)                       [154]   # SEND
+- * {HUMANITARIAN AID}                     [073]   # SEND
+- * MESSAGE                                [040]   # SEND
+- * GREETINGS                              [017]   # SEND
+- * (ON TUESDAY) (TO)                      [:173]  # SEND
+
+---  CALL   [041]  ---
++CALL_OFF {+CALLED_OFF} [160]
+- * [111] # CALL
+######## TRANSFORMATIONS ##########
+"""
+    blocks, synsets, dropped = conv.convert(text, _FakeLemmatizer())
+    assert synsets == {"military": ["troop", "troops", "soldier", "soldiers"]}
+    send, call = blocks
+    assert [v["lemma"] for v in send["verbs"]] == ["send", "dispatch"]
+    assert send["verbs"][0]["forms"] == ["sends", "sent", "sending"]
+    first = send["patterns"][0]
+    assert first["object"] == ["@military"] and first["preps"] == [["to"]] and first["target"] == "to"
+    assert (first["type"], first["mode"], first["cameo"]) == ("MOBILIZE", "troops", "154")
+    aid = send["patterns"][1]
+    assert aid["object"] == ["aid"] and aid["modifiers"] == ["humanitarian"] and aid["type"] == "AID"
+    assert send["patterns"][3]["type"] is None  # CAMEO 017 is a statement: no PLOVER event
+    assert send["patterns"][4]["reverse"] is True and send["patterns"][4]["type"] == "COERCE"
+    assert call["default"]["type"] == "CONSULT" and call["default"]["mode"] == "phone"
+    assert call["verbs"][0] == {"lemma": "call", "words": ["off"], "forms": ["called"], "cameo": "160",
+                                "type": "SANCTION"}
+    # The unconstrained "- * [111] # CALL" is a reading of "call" only, not of the block.
+    assert "patterns" not in call or not call["patterns"]
+    rendered = conv.render(blocks, synsets, dropped, "test")
+    import yaml
+
+    assert yaml.safe_load(rendered)["blocks"][0]["name"] == "send"
+
+
+def test_coder_converter_output_is_current():
+    """The packaged verb_patterns.yaml is what the converter makes from ../shared's dictionary."""
+    source = REPO.parent / "shared" / "dictionaries" / "petrarch2" / "CAMEO.2.0.txt"
+    if not source.exists():
+        pytest.skip(f"{source} is not available (the ../shared dictionaries are missing); skipping")
+    conv = _converter()
+    blocks, synsets, dropped = conv.convert(source.read_text("utf-8", errors="replace"), conv.Lemmatizer())
+    rendered = conv.render(blocks, synsets, dropped, source.name)
+    packaged = (REPO / "src" / "sitrep" / "data" / "events" / "verb_patterns.yaml").read_text("utf-8")
+    assert rendered == packaged
