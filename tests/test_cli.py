@@ -119,3 +119,17 @@ def test_cli_ingest_killed_midway_then_rerun_matches_clean_run(tmp_path):
     assert killed[0] == clean[0]
     assert killed[1] == clean[1]
     assert killed[3] == clean[3]
+
+
+def test_cli_evaluate_plover_on_a_small_gold_file(tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({
+        "id": "t1", "event": "ASSAULT", "mode": "", "text": "Russian troops attacked Ukrainian soldiers near Kharkiv.",
+        "source": [{"actorText": "Russian troops", "code": "RUS", "sector": "MIL"}],
+        "target": [{"actorText": "Ukrainian soldiers", "code": "UKR", "sector": "MIL"}],
+    }) + "\n")
+    result = json.loads(sitrep("evaluate", "plover", str(gold), "--json").stdout)
+    assert result["n"] == 1
+    assert {"type_accuracy", "type_macro_f1", "actor_code_accuracy", "no_event_rate"} <= set(result)
+    proc = sitrep("evaluate", "plover", str(tmp_path / "missing.jsonl"), "--json", check=False)
+    assert proc.returncode != 0

@@ -57,6 +57,12 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _report(run: Callable[[], Any], as_json: bool) -> None:
+    """Run an evaluation and print its figures."""
+    result = _guarded(run)
+    _print_json(result) if as_json else out.print(result)
+
+
 @app.command()
 def ingest(
     inputs: list[str] = typer.Argument(..., help="Files, folders, globs or http(s) URLs."),
@@ -283,11 +289,7 @@ def evaluate_extraction(
     """Score article extraction (precision, recall, F1 of 4-gram shingles)."""
     from sitrep.evaluate.extraction import evaluate_extraction as run_eval
 
-    result = _guarded(lambda: run_eval(directory, baseline=baseline))
-    if as_json:
-        _print_json(result)
-    else:
-        out.print(result)
+    _report(lambda: run_eval(directory, baseline=baseline), as_json)
 
 
 @evaluate_app.command("time")
@@ -298,8 +300,7 @@ def evaluate_time(
     """Score time expressions (TempEval-3 style span and value F1)."""
     from sitrep.evaluate.time import evaluate_time as run_eval
 
-    result = _guarded(lambda: run_eval(directory))
-    _print_json(result) if as_json else out.print(result)
+    _report(lambda: run_eval(directory), as_json)
 
 
 @evaluate_app.command("actors")
@@ -311,8 +312,41 @@ def evaluate_actors(
     """Score actor resolution (code and sector accuracy of gold mentions)."""
     from sitrep.evaluate.actors import evaluate_actors as run_eval
 
-    result = _guarded(lambda: run_eval(gold, shared=shared))
-    _print_json(result) if as_json else out.print(result)
+    _report(lambda: run_eval(gold, shared=shared), as_json)
+
+
+@evaluate_app.command("plover")
+def evaluate_plover(
+    gold: Path = typer.Argument(..., help="PLOVER gold JSONL, e.g. ../shared/eval/plover/plover_gsr_dev.jsonl."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score the event coder on PLOVER gold sentences (type, actor, recipient, mode)."""
+    from sitrep.evaluate.plover import evaluate_plover as run_eval
+
+    _report(lambda: run_eval(gold), as_json)
+
+
+@evaluate_app.command("cameo")
+def evaluate_cameo(
+    suite: Path = typer.Argument(..., help="CAMEO validation suite XML, e.g. ../shared/eval/cameo/TestSuite_test.xml."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score the event coder on a CAMEO test suite through the CAMEO→PLOVER crosswalk."""
+    from sitrep.evaluate.plover import evaluate_cameo as run_eval
+
+    _report(lambda: run_eval(suite), as_json)
+
+
+@evaluate_app.command("attribution")
+def evaluate_attribution(
+    directory: Path = typer.Argument(..., help="PolNeAR folder (with dev/ and train/), or one split folder."),
+    split: str = typer.Option("dev", help="Split to score."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score statement extraction on PolNeAR (source, cue, content; exact and overlap)."""
+    from sitrep.evaluate.attribution import evaluate_attribution as run_eval
+
+    _report(lambda: run_eval(directory, split=split), as_json)
 
 
 if __name__ == "__main__":  # pragma: no cover

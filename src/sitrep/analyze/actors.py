@@ -446,6 +446,7 @@ class ActorResolver:
     def _records(self, found: list[_Found], doc: Doc, doc_id: str) -> ActorResult:
         mentions = []
         actors: dict[str, Actor] = {}
+        full_text = doc.text  # Doc.text rebuilds the string on every access: read it once
         for item in found:
             if item.actor is None and (item.label == "AGENT" or item.title_sector):
                 # Unaffiliated "officials", "Police spokesman X": the sector is known, the
@@ -462,7 +463,7 @@ class ActorResolver:
             start, end = span.start_char, span.end_char
             # Trim a leading article: "the Kremlin" is the mention, "the" is not part of it.
             mentions.append(
-                Mention(doc_id=doc_id, start=start, end=end, text=doc.text[start:end], label=item.label,
+                Mention(doc_id=doc_id, start=start, end=end, text=full_text[start:end], label=item.label,
                         actor_id=item.actor.id if item.actor else None)
             )
             if item.actor is not None:
