@@ -108,6 +108,83 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         CREATE INDEX events_type ON events (type);
         """,
     ),
+    (
+        4,
+        "attributed statements and the relations between records",
+        """
+        CREATE TABLE statements (
+            id             VARCHAR PRIMARY KEY,
+            doc_id         VARCHAR NOT NULL,
+            speaker        JSON,
+            speaker_code   VARCHAR,
+            speaker_sector VARCHAR,
+            speaker_name   VARCHAR,
+            via            JSON,
+            cue            JSON,
+            stance         VARCHAR,
+            kind           VARCHAR,
+            content        JSON,
+            content_text   VARCHAR,
+            proposition    JSON,
+            date           VARCHAR,
+            statement_day  DATE,
+            evidence       JSON
+        );
+        CREATE INDEX statements_doc ON statements (doc_id);
+        CREATE INDEX statements_speaker ON statements (speaker_code);
+        CREATE TABLE relations (
+            kind        VARCHAR NOT NULL,
+            a           VARCHAR NOT NULL,
+            b           VARCHAR NOT NULL,
+            score       DOUBLE,
+            explanation VARCHAR,
+            created_at  VARCHAR,
+            PRIMARY KEY (kind, a, b)
+        );
+        """,
+    ),
+    (
+        5,
+        "linking: near duplicates, stories and canonical events",
+        """
+        CREATE TABLE duplicates (
+            doc_id        VARCHAR PRIMARY KEY,
+            original_id   VARCHAR NOT NULL,
+            similarity    DOUBLE,
+            exact_overlap DOUBLE,
+            spun          BOOLEAN,
+            delay_seconds DOUBLE
+        );
+        CREATE TABLE stories (
+            id         VARCHAR PRIMARY KEY,
+            title      VARCHAR,
+            first_seen VARCHAR,
+            last_seen  VARCHAR
+        );
+        CREATE TABLE story_documents (
+            doc_id   VARCHAR PRIMARY KEY,
+            story_id VARCHAR NOT NULL
+        );
+        CREATE TABLE canonical_events (
+            id             VARCHAR PRIMARY KEY,
+            type           VARCHAR NOT NULL,
+            mode           VARCHAR,
+            actor_code     VARCHAR,
+            recipient_code VARCHAR,
+            event_day      DATE,
+            date_precision VARCHAR,
+            location       JSON,
+            num_sources    INTEGER,
+            num_mentions   INTEGER,
+            first_report   VARCHAR,
+            last_report    VARCHAR
+        );
+        CREATE TABLE event_canonical (
+            event_id     VARCHAR PRIMARY KEY,
+            canonical_id VARCHAR NOT NULL
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

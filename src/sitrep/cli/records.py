@@ -1,66 +1,18 @@
-"""The ``sitrep`` command line: parses arguments, calls one library function, prints.
-
-Domain errors (:class:`sitrep.errors.SitrepError`) become a one-line message on stderr and
-exit code 2; nothing here holds logic that the library or the API would need too.
-"""
+"""Commands that read, store and list records: ingest, docs, show, export, events, analyze."""
 
 from __future__ import annotations
 
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sitrep import settings
-from sitrep.errors import SitrepError
+from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, app, err, out
 from sitrep.records import to_dict
-
-app = typer.Typer(
-    help="sitrep: international-security news to a sourced record of who did what to whom.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-)
-evaluate_app = typer.Typer(help="Score sitrep against gold sets.", no_args_is_help=True)
-app.add_typer(evaluate_app, name="evaluate")
-
-# Piped output (make demo, CI logs) gets a wide fixed width instead of rich's 80 columns.
-out = Console(width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True)
-
-DbOption = typer.Option(None, "--db", help="Store file (default: $SITREP_DB or sitrep.duckdb).")
-
-
-def _fail(exc: SitrepError) -> None:
-    err.print(f"[bold red]error[/] {exc}", markup=True, highlight=False)
-    raise typer.Exit(code=2)
-
-
-def _guarded(fn: Callable[[], Any]) -> Any:
-    try:
-        return fn()
-    except SitrepError as exc:
-        _fail(exc)
-
-
-def _open_store(db: Optional[str], *, read_only: bool = False):
-    from sitrep.store import Store
-
-    return Store(db, read_only=read_only)
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _report(run: Callable[[], Any], as_json: bool) -> None:
-    """Run an evaluation and print its figures."""
-    result = _guarded(run)
-    _print_json(result) if as_json else out.print(result)
 
 
 @app.command()
@@ -253,101 +205,3 @@ def analyze(
 
     _guarded(run)
     sys.stdout.flush()
-
-
-@app.command()
-def serve(
-    db: Optional[str] = DbOption,
-    host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
-    port: int = typer.Option(8000, help="Port to listen on."),
-    token: Optional[str] = typer.Option(None, envvar="SITREP_TOKEN", help="Require 'Authorization: Bearer TOKEN' on every API call."),
-) -> None:
-    """Serve the REST API (OpenAPI schema at /openapi.json) from the store."""
-    from sitrep.api import serve as run_server
-
-    err.print(f"serving {db or settings.get('db')} on http://{host}:{port}/api (schema: /docs)")
-    _guarded(lambda: run_server(db, host=host, port=port, token=token))
-
-
-@app.command("settings")
-def show_settings() -> None:
-    """List every setting with its environment variable, current value and help."""
-    table = Table(show_header=True)
-    for col in ("setting", "environment", "value", "help"):
-        table.add_column(col, overflow="fold")
-    for s in settings.SETTINGS:
-        table.add_row(s.name, s.env, str(settings.get(s.name)), s.help)
-    out.print(table)
-
-
-@evaluate_app.command("extraction")
-def evaluate_extraction(
-    directory: Path = typer.Argument(..., help="Folder with ground-truth.json and html/<id>.html.gz."),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-    baseline: bool = typer.Option(False, "--baseline", help="Score plain trafilatura instead, for comparison."),
-) -> None:
-    """Score article extraction (precision, recall, F1 of 4-gram shingles)."""
-    from sitrep.evaluate.extraction import evaluate_extraction as run_eval
-
-    _report(lambda: run_eval(directory, baseline=baseline), as_json)
-
-
-@evaluate_app.command("time")
-def evaluate_time(
-    directory: Path = typer.Argument(..., help="Folder of TimeML (.tml) or MEANTIME (.xml) files, searched recursively."),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-) -> None:
-    """Score time expressions (TempEval-3 style span and value F1)."""
-    from sitrep.evaluate.time import evaluate_time as run_eval
-
-    _report(lambda: run_eval(directory), as_json)
-
-
-@evaluate_app.command("actors")
-def evaluate_actors(
-    gold: Path = typer.Argument(..., help="Actor gold file (JSONL), e.g. data/eval/actors_gold.jsonl."),
-    shared: Optional[Path] = typer.Option(None, help="The ../shared folder that by-reference gold items point into."),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-) -> None:
-    """Score actor resolution (code and sector accuracy of gold mentions)."""
-    from sitrep.evaluate.actors import evaluate_actors as run_eval
-
-    _report(lambda: run_eval(gold, shared=shared), as_json)
-
-
-@evaluate_app.command("plover")
-def evaluate_plover(
-    gold: Path = typer.Argument(..., help="PLOVER gold JSONL, e.g. ../shared/eval/plover/plover_gsr_dev.jsonl."),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-) -> None:
-    """Score the event coder on PLOVER gold sentences (type, actor, recipient, mode)."""
-    from sitrep.evaluate.plover import evaluate_plover as run_eval
-
-    _report(lambda: run_eval(gold), as_json)
-
-
-@evaluate_app.command("cameo")
-def evaluate_cameo(
-    suite: Path = typer.Argument(..., help="CAMEO validation suite XML, e.g. ../shared/eval/cameo/TestSuite_test.xml."),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-) -> None:
-    """Score the event coder on a CAMEO test suite through the CAMEO→PLOVER crosswalk."""
-    from sitrep.evaluate.plover import evaluate_cameo as run_eval
-
-    _report(lambda: run_eval(suite), as_json)
-
-
-@evaluate_app.command("attribution")
-def evaluate_attribution(
-    directory: Path = typer.Argument(..., help="PolNeAR folder (with dev/ and train/), or one split folder."),
-    split: str = typer.Option("dev", help="Split to score."),
-    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
-) -> None:
-    """Score statement extraction on PolNeAR (source, cue, content; exact and overlap)."""
-    from sitrep.evaluate.attribution import evaluate_attribution as run_eval
-
-    _report(lambda: run_eval(directory, split=split), as_json)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    app()

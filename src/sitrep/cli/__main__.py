@@ -1,0 +1,5 @@
+"""python -m sitrep.cli"""
+
+from sitrep.cli import app
+
+app()
