@@ -17,6 +17,7 @@ from sitrep.errors import InputCorrupt, InputRejected, InputTooLarge, SitrepErro
 from sitrep.sources import RawItem, Rejected
 from sitrep.sources.compressed import logical_suffix, open_capped, read_capped
 from sitrep.sources.feeds import iter_feed, looks_like_feed
+from sitrep.sources.sgml import iter_reuters, looks_like_reuters
 from sitrep.sources.tabular import iter_csv, iter_jsonl
 from sitrep.sources.warc import iter_warc
 
@@ -29,6 +30,7 @@ CSV_SUFFIXES = {".csv", ".tsv"}
 JSON_SUFFIXES = {".jsonl", ".ndjson", ".json"}
 WARC_SUFFIXES = {".warc", ".arc"}
 ZIP_SUFFIXES = {".zip"}
+SGML_SUFFIXES = {".sgm", ".sgml"}
 
 
 def is_url(spec: str) -> bool:
@@ -126,6 +128,7 @@ READERS: dict[str, Callable[[Path], Iterator[Item]]] = {
     **{s: iter_jsonl for s in JSON_SUFFIXES},
     **{s: iter_warc for s in WARC_SUFFIXES},
     **{s: _zip for s in ZIP_SUFFIXES},
+    **{s: iter_reuters for s in SGML_SUFFIXES},
 }
 
 
@@ -145,6 +148,8 @@ def sniff(path: Path) -> Callable[[Path], Iterator[Item]] | None:
         return _single("html")
     if head.startswith(b"PK\x03\x04"):
         return _zip
+    if looks_like_reuters(stripped):
+        return iter_reuters
     return None
 
 
@@ -156,7 +161,7 @@ def read_path(path: Path) -> Iterator[Item]:
         yield Rejected(
             origin=str(path),
             error=UnsupportedInput(
-                f"unknown format {suffix or '(no suffix)'}; sitrep reads HTML, text, CSV/TSV, JSONL, RSS/Atom, WARC and zip",
+                f"unknown format {suffix or '(no suffix)'}; sitrep reads HTML, text, CSV/TSV, JSONL, RSS/Atom, WARC, Reuters SGML and zip",
                 input=str(path),
             ),
         )
