@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= sitrep.duckdb
 SHARED ?= ../shared
 
-.PHONY: install demo test gate bench clean
+.PHONY: install chromium demo test gate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,16 +15,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) chromium
+
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update && apt-get install -y chromium) || \
+		echo "warning: could not install chromium with apt; the browser tests will be skipped"
 
 demo: install
 	$(BIN)/sitrep ingest data/sample/wikinews/wikinews_2019.csv data/sample/wikinews/wikinews_2020.csv \
 		$(wildcard $(SHARED)/corpora/seed/*.txt) --db $(DB)
 	$(BIN)/sitrep docs --db $(DB) --limit 10
 	$(BIN)/sitrep events --db $(DB) --limit 10
+	$(BIN)/sitrep timeline --db $(DB) --by month --group quad
 	@echo
 	@echo "Store: $(DB). Try: $(BIN)/sitrep docs --db $(DB) --text Ukraine"
-	@echo "Serve the API:  $(BIN)/sitrep serve --db $(DB)   then open http://127.0.0.1:8000/docs"
+	@echo "Open the dashboard:"
+	@echo "    $(BIN)/sitrep serve --db $(DB)"
+	@echo "    then open http://127.0.0.1:8000/"
 
 test: install
 	$(BIN)/python -m pytest -q

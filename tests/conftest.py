@@ -31,3 +31,58 @@ def store(tmp_path):
     s = Store(tmp_path / "test.duckdb")
     yield s
     s.close()
+
+
+#: Sample rows (file year, row index) whose articles hold denials, located events and
+#: statements: enough for every dashboard view, small enough to analyse in seconds.
+RECORD_ROWS = (("2020", 8), ("2020", 90), ("2020", 5), ("2019", 120))
+
+#: An article whose text and metadata carry markup that must never run in the dashboard.
+HOSTILE = {
+    "url": "javascript:alert('url')",
+    "date": "2020-01-10",
+    "title": "Hostile <img src=x onerror=\"window.__pwned='title'\"> headline",
+    "text": (
+        "Russia said on Friday that it would hold talks with Ukraine. "
+        "<script>window.__pwned = 'script';</script> "
+        "The minister added <img src=x onerror=\"window.__pwned='onerror'\"> that "
+        "<a href=\"javascript:window.__pwned='link'\">this link</a> proves nothing.\n\n"
+        "Ukraine denied that any talks were planned, a spokesman said."
+    ),
+}
+
+
+def sample_rows(rows=RECORD_ROWS) -> list[dict[str, str]]:
+    """The chosen rows of the bundled Wikinews sample (url, date, title, text)."""
+    import csv
+
+    csv.field_size_limit(10**8)
+    out = []
+    for year, index in rows:
+        with open(SAMPLE / f"wikinews_{year}.csv", newline="", encoding="utf-8") as f:
+            out.append(list(csv.DictReader(f))[index])
+    return out
+
+
+@pytest.fixture(scope="session")
+def records_store(tmp_path_factory):
+    """A store with events, statements and stand-in contradictions: four sample articles, a
+    hostile article and, when ../shared is present, the seed. Built once per test run; tests
+    must only read it."""
+    import csv
+
+    from statement_fixture import denial_contradictions, ingest_with_statements, write_relations
+    from sitrep.store import Store
+
+    tmp = tmp_path_factory.mktemp("records")
+    path = tmp / "rows.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=["url", "date", "title", "text"])
+        writer.writeheader()
+        writer.writerows(sample_rows() + [HOSTILE])
+    inputs = [str(path)] + ([str(SEED)] if SEED.exists() else [])
+    db = tmp / "records.duckdb"
+    with Store(db) as store:
+        ingest_with_statements(inputs, store)
+        write_relations(store, denial_contradictions(store))
+    return db

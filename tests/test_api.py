@@ -409,6 +409,9 @@ def test_api_openapi_lists_every_route_and_error_shape(client):
     expected = {
         "/api/health", "/api/documents", "/api/documents/{doc_id}", "/api/actors", "/api/actors/{actor_id}",
         "/api/mentions", "/api/sources", "/api/export/documents",
+        "/api/events", "/api/events/{event_id}", "/api/statements", "/api/statements/{statement_id}",
+        "/api/relations", "/api/claims", "/api/stories", "/api/stories/{story_id}", "/api/timeline", "/api/dyads",
+        "/api/network", "/api/locations", "/api/facets", "/api/export/events", "/api/export/statements",
     }
     assert set(schema["paths"]) == expected
     error = schema["components"]["schemas"]["ErrorResponse"]

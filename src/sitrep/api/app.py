@@ -1,4 +1,8 @@
-"""The REST API: a thin FastAPI layer over :mod:`sitrep.store.queries`.
+"""The REST API: a thin FastAPI layer over :mod:`sitrep.store.queries` (documents, actors,
+mentions, sources; this module) and :mod:`sitrep.store.record_queries` /
+:mod:`sitrep.store.aggregates` (events, statements, relations, claims, stories, timeline,
+dyads, network, map points, facets, exports; :mod:`sitrep.api.records`). The dashboard and the
+security headers sent with every response come from :mod:`sitrep.api.dashboard`.
 
 Each route parses its parameters, calls one query function and maps domain errors
 (:class:`sitrep.errors.SitrepError`) to HTTP statuses. Every error, including bad parameters,
@@ -27,14 +31,12 @@ CORS is closed: no CORS middleware is installed, so browsers on other origins ca
 
 from __future__ import annotations
 
-import csv
 import hmac
-import io
 import json
 import threading
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
-from typing import Any, Iterable, Iterator, Literal, Sequence
+from typing import Any, Iterator, Literal, Sequence
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -45,13 +47,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sitrep import __version__ as _version
 from sitrep import settings
+from sitrep.formats import CSV_MEDIA, JSONL_MEDIA, csv_text
 from sitrep.errors import InputRejected, NotFound, SitrepError, StoreError
 from sitrep.store import Store
-from sitrep.store import queries
+from sitrep.store import queries, record_queries
+from sitrep.api.dashboard import add_dashboard
+from sitrep.api.records import add_record_routes
 from sitrep.store.db import DOCUMENT_COLUMNS
 
-CSV_MEDIA = "text/csv; charset=utf-8"
-JSONL_MEDIA = "application/x-ndjson"
 
 
 # -- error shape ---------------------------------------------------------------------------------
@@ -150,24 +153,6 @@ def _wants_csv(request: Request, fmt: str | None) -> bool:
     return "text/csv" in request.headers.get("accept", "")
 
 
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
-def _csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str], *, header: bool = True) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    if header:
-        writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return buf.getvalue()
-
-
 def _list_response(
     request: Request, fmt: str | None, data: dict[str, Any], columns: Sequence[str], next_key: str | None = None
 ) -> Response:
@@ -177,14 +162,14 @@ def _list_response(
     if next_key and data.get(next_key) is not None:
         # CSV has no place for the cursor, so it travels in a header.
         headers["X-Next-" + next_key.split("_", 1)[1].capitalize()] = str(data[next_key])
-    return Response(_csv_text(data["items"], columns), media_type=CSV_MEDIA, headers=headers)
+    return Response(csv_text(data["items"], columns), media_type=CSV_MEDIA, headers=headers)
 
 
 def _stream_rows(store: Store, rows: Iterator[dict[str, Any]], fmt: str, *, batch: int = 200) -> Iterator[str]:
     """Serialise rows chunk by chunk; closes the rows and the store when done or abandoned."""
     try:
         if fmt == "csv":
-            yield _csv_text((), DOCUMENT_COLUMNS)
+            yield csv_text((), DOCUMENT_COLUMNS)
         chunk: list[dict[str, Any]] = []
         for row in rows:
             chunk.append(row)
@@ -202,7 +187,7 @@ def _stream_rows(store: Store, rows: Iterator[dict[str, Any]], fmt: str, *, batc
 
 def _serialise(rows: list[dict[str, Any]], fmt: str) -> str:
     if fmt == "csv":
-        return _csv_text(rows, DOCUMENT_COLUMNS, header=False)
+        return csv_text(rows, DOCUMENT_COLUMNS, header=False)
     return "".join(json.dumps({"record": "document", **r}, ensure_ascii=False) + "\n" for r in rows)
 
 
@@ -228,8 +213,14 @@ def create_app(db_path: str | None = None, *, token: str | None = None, write_en
     app = FastAPI(
         title="sitrep",
         version=_version,
-        description="Read-only access to a sitrep store: documents, actors, mentions and sources.",
+        description="Read-only access to a sitrep store: documents, actors, mentions, sources, events, "
+        "statements, relations, claims, stories, timeline, dyads, network, map points, facets and exports. "
+        "The dashboard is served at /.",
         lifespan=lifespan,
+        # Swagger UI and ReDoc load their code from a CDN and start it with inline script; the
+        # app works offline and its CSP forbids both, so the schema is served as /openapi.json.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.store_access = access
 
@@ -311,10 +302,11 @@ def create_app(db_path: str | None = None, *, token: str | None = None, write_en
         columns = DOCUMENT_COLUMNS if "text" in extra else queries.LIST_COLUMNS
         return _list_response(request, format, page.as_dict(), columns, "next_cursor")
 
-    @router.get("/documents/{doc_id}", summary="One document with origins, mentions and time refs")
+    @router.get("/documents/{doc_id}", summary="One document with everything found in it")
     def document(doc_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
-        """The full document by id or unique id prefix (6+ characters)."""
-        return queries.document_detail(store, doc_id)
+        """The full document by id or unique id prefix (6+ characters), with its origins,
+        mentions, time refs, events, statements and the relations of its statements."""
+        return record_queries.document_with_records(store, doc_id)
 
     @router.get(
         "/actors", summary="List actors with mention counts",
@@ -402,7 +394,9 @@ def create_app(db_path: str | None = None, *, token: str | None = None, write_en
             headers={"Content-Disposition": f'attachment; filename="documents.{fmt}"'},
         )
 
+    add_record_routes(router, get_store, access.open)
     app.include_router(router)
+    add_dashboard(app)
     return app
 
 

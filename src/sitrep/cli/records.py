@@ -159,21 +159,45 @@ def events(
     type_: Optional[str] = typer.Option(None, "--type", help="PLOVER event type, e.g. MOBILIZE."),
     since: Optional[str] = typer.Option(None, help="On or after this date (YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, help="On or before this date (YYYY-MM-DD)."),
+    quad: Optional[str] = typer.Option(None, "--quad", help="Quad classes, comma-separated (verbal_conflict, ...)."),
+    mode: Optional[str] = typer.Option(None, "--mode", help="PLOVER mode, e.g. aerial."),
+    source: Optional[str] = typer.Option(None, help="Only this outlet."),
+    text: Optional[str] = typer.Option(None, "--text", help="Evidence sentence or title contains this."),
     all_events: bool = typer.Option(False, "--all", help="Include negated, future and hypothetical events."),
     limit: int = typer.Option(100, help="At most this many events."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array of events."),
+    as_csv: bool = typer.Option(False, "--csv", help="Print CSV, one flat row per event (the API's event columns)."),
 ) -> None:
     """List coded events with their evidence sentences (happened events only, unless --all)."""
     from sitrep.export import HAPPENED
+    from sitrep.store.filters import Filters
+
+    filters = Filters.of(actor=actor, recipient=recipient, type=type_, quad=quad, mode=mode, since=since, until=until,
+                         source=source, q=text, factuality=None if all_events else HAPPENED)
 
     def run() -> Any:
         with _open_store(db, read_only=True) as store:
-            return store.query_events(actor=actor, recipient=recipient, type=type_, since=since, until=until,
-                                      factuality=None if all_events else HAPPENED, limit=limit)
+            if as_csv:
+                from itertools import islice
+
+                from sitrep.store.record_queries import event_csv_row, iter_events
+
+                rows = iter_events(store, filters)
+                try:
+                    return [event_csv_row(r) for r in islice(rows, limit)]
+                finally:
+                    rows.close()
+            return store.query_events(filters=filters, limit=limit)
 
     rows = _guarded(run)
     if as_json:
         _print_json([{**to_dict(e), "document": {"id": d.id, "title": d.title, "url": d.url, "source": d.source}} for e, d in rows])
+        return
+    if as_csv:
+        from sitrep.formats import csv_text
+        from sitrep.store.record_queries import EVENT_CSV_COLUMNS
+
+        sys.stdout.write(csv_text(rows, EVENT_CSV_COLUMNS))
         return
     table = Table(show_header=True, show_lines=True)
     for col, kw in (("date", {"no_wrap": True}), ("type", {"no_wrap": True}), ("actor", {}), ("recipient", {}),

@@ -18,10 +18,11 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     token: Optional[str] = typer.Option(None, envvar="SITREP_TOKEN", help="Require 'Authorization: Bearer TOKEN' on every API call."),
 ) -> None:
-    """Serve the REST API (OpenAPI schema at /openapi.json) from the store."""
+    """Serve the dashboard (at /) and the REST API (/api, schema at /openapi.json) from the store."""
     from sitrep.api import serve as run_server
 
-    err.print(f"serving {db or settings.get('db')} on http://{host}:{port}/api (schema: /docs)")
+    err.print(f"serving {db or settings.get('db')}: dashboard http://{host}:{port}/  "
+              f"API http://{host}:{port}/api  schema http://{host}:{port}/openapi.json")
     _guarded(lambda: run_server(db, host=host, port=port, token=token))
 
 

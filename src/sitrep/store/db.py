@@ -10,7 +10,7 @@ what is missing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -21,6 +21,7 @@ import pyarrow as pa
 from sitrep import settings
 from sitrep.errors import NotFound, SitrepError, StoreError
 from sitrep.records import Document, Event
+from sitrep.store.filters import TABLES, Filters, where, where_sql
 from sitrep.store.schema import LATEST_VERSION, MIGRATIONS
 
 DOCUMENT_COLUMNS = (
@@ -249,7 +250,8 @@ class Store:
     # -- reads -----------------------------------------------------------------------------
     def count(self, table: str = "documents") -> int:
         """Row count of one of the store's tables."""
-        if table not in {"documents", "document_origins", "rejections", "actors", "mentions", "time_refs", "events"}:
+        if table not in {"documents", "document_origins", "rejections", "actors", "mentions", "time_refs", "events",
+                         "statements", "relations", "stories"}:
             raise ValueError(f"unknown table {table}")
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
@@ -291,32 +293,12 @@ class Store:
         offset: int = 0,
     ) -> Iterator[Document]:
         """Documents matching every given filter, newest first."""
-        where, params = self._document_filters(source=source, since=since, until=until, text=text)
-        sql = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents {where} ORDER BY published_day DESC NULLS LAST, id"
+        clauses, params = where("documents", Filters.of(source=source, since=since, until=until, q=text))
+        sql = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents d {where_sql(clauses)} ORDER BY published_day DESC NULLS LAST, id"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         for row in self.con.execute(sql, params).fetchall():
             yield self._row_to_document(row)
-
-    @staticmethod
-    def _document_filters(
-        *, source: str | None, since: str | None, until: str | None, text: str | None
-    ) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if source:
-            clauses.append("source ILIKE ?")
-            params.append(source)
-        if since:
-            clauses.append("published_day >= CAST(? AS DATE)")
-            params.append(since)
-        if until:
-            clauses.append("published_day <= CAST(? AS DATE)")
-            params.append(until)
-        if text:
-            clauses.append("(title ILIKE '%' || ? || '%' OR text ILIKE '%' || ? || '%')")
-            params.extend([text, text])
-        return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def query_events(
         self,
@@ -328,37 +310,24 @@ class Store:
         until: str | None = None,
         factuality: Sequence[str] | None = None,
         limit: int | None = 100,
+        filters: Filters | None = None,
     ) -> list[tuple[Event, Document]]:
         """Events matching every filter (codes match actor or recipient code exactly), with
-        the document each came from, newest first."""
-        clauses, params = [], []
-        for column, value in (("e.actor_code", actor), ("e.recipient_code", recipient), ("e.type", type)):
-            if value:
-                clauses.append(f"upper({column}) = upper(?)")
-                params.append(value)
-        if since:
-            clauses.append("e.event_day >= CAST(? AS DATE)")
-            params.append(since)
-        if until:
-            clauses.append("e.event_day <= CAST(? AS DATE)")
-            params.append(until)
-        if factuality:
-            clauses.append("e.factuality IN (" + ", ".join("?" for _ in factuality) + ")")
-            params.extend(factuality)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        the document each came from, newest first. ``filters`` gives the full filter set
+        (:class:`sitrep.store.filters.Filters`); the keywords are shorthands merged into it."""
+        shorthands = {"actor": actor, "recipient": recipient, "type": (type,) if type else None, "since": since,
+                      "until": until, "factuality": tuple(factuality) if factuality else None}
+        merged = replace(filters or Filters(), **{k: v for k, v in shorthands.items() if v})
+        clauses, params = where("events", merged)
         columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
         doc_columns = ", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)
-        sql = (f"SELECT {columns}, {doc_columns} FROM events e JOIN documents d ON d.id = e.doc_id {where} "
-               f"ORDER BY e.event_day DESC NULLS LAST, e.id")
+        sql = (f"SELECT {columns}, {doc_columns} FROM {TABLES['events'].source_sql} {where_sql(clauses)} "
+               f"ORDER BY {TABLES['events'].day} DESC NULLS LAST, e.id")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         out = []
         for row in self.con.execute(sql, params).fetchall():
-            data = dict(zip(EVENT_COLUMNS, row[: len(EVENT_COLUMNS)]))
-            for key in ("actor", "recipient", "location", "quantity", "evidence"):
-                data[key] = json.loads(data[key]) if data[key] else None
-            data["context"] = tuple(data["context"] or ())
-            out.append((Event(**data), self._row_to_document(row[len(EVENT_COLUMNS):])))
+            out.append((event_from_row(row[: len(EVENT_COLUMNS)]), self._row_to_document(row[len(EVENT_COLUMNS):])))
         return out
 
     def rejections(self) -> list[dict[str, Any]]:
@@ -391,6 +360,15 @@ EVENT_COLUMNS = (
     "id", "doc_id", "type", "mode", "context", "actor", "recipient", "date", "date_precision", "location",
     "quantity", "factuality", "evidence", "confidence",
 )
+
+
+def event_from_row(row: Sequence[Any]) -> Event:
+    """An :class:`Event` from a row of the ``EVENT_COLUMNS`` of the ``events`` table."""
+    data = dict(zip(EVENT_COLUMNS, row))
+    for key in ("actor", "recipient", "location", "quantity", "evidence"):
+        data[key] = json.loads(data[key]) if data[key] else None
+    data["context"] = tuple(data["context"] or ())
+    return Event(**data)
 
 
 def _json(value: Any) -> str | None:

@@ -24,6 +24,7 @@ import duckdb
 from sitrep.errors import InputRejected, NotFound, StoreError
 from sitrep.records import to_dict
 from sitrep.store.db import DOCUMENT_COLUMNS, Store
+from sitrep.store.filters import Filters, where, where_sql
 
 #: Columns of a document in lists when the full text is not asked for.
 LIST_COLUMNS = tuple(c for c in DOCUMENT_COLUMNS if c != "text")
@@ -101,9 +102,50 @@ def _document_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
 def _document_where(
     *, source: str | None, since: str | None, until: str | None, q: str | None
 ) -> tuple[list[str], list[Any]]:
-    where, params = Store._document_filters(source=source, since=since, until=until, text=q)
-    clauses = [where[len("WHERE "):]] if where else []
-    return clauses, params
+    return where("documents", Filters.of(source=source, since=since, until=until, q=q))
+
+
+def keyset_after(kind: str, day_expr: str, id_expr: str, cursor: str | None) -> tuple[list[str], list[Any]]:
+    """The clause selecting the rows after ``cursor`` in (day DESC NULLS LAST, id) order, for a
+    list of ``kind`` (the cursor holds the last row's day and id)."""
+    if not cursor:
+        return [], []
+    day, last_id = decode_cursor(kind, cursor, 2)
+    if day is None:
+        # Undated rows sort last; after an undated row only later ids remain.
+        return [f"({day_expr} IS NULL AND {id_expr} > ?)"], [last_id]
+    return (
+        [f"({day_expr} < CAST(? AS DATE) OR ({day_expr} = CAST(? AS DATE) AND {id_expr} > ?) OR {day_expr} IS NULL)"],
+        [day, day, last_id],
+    )
+
+
+def stream_rows(store: Store, sql: str, params: Sequence[Any], convert, chunk: int = 1000) -> Iterator[dict[str, Any]]:
+    """Every row of ``sql`` through ``convert``, fetched ``chunk`` rows at a time.
+
+    The query runs on a cursor of its own, so a caller may stream it while the store answers
+    other queries, and it runs now: a bad parameter or an unreadable store raises here, before
+    a caller has started streaming. Close the returned generator (or exhaust it) to release
+    the cursor.
+    """
+    cur = store.con.cursor()
+    try:
+        cur.execute(sql, list(params))
+    except duckdb.Error as exc:
+        cur.close()
+        if isinstance(exc, duckdb.ConversionException):
+            raise QueryRejected(f"a parameter has the wrong form: {exc}") from exc
+        raise StoreError(f"query failed: {exc}", input=store.path) from exc
+    return _fetch(cur, convert, chunk)
+
+
+def _fetch(cur: duckdb.DuckDBPyConnection, convert, chunk: int) -> Iterator[dict[str, Any]]:
+    try:
+        while rows := cur.fetchmany(chunk):
+            for row in rows:
+                yield convert(row)
+    finally:
+        cur.close()
 
 
 def list_documents(
@@ -124,25 +166,13 @@ def list_documents(
     """
     _check_limit(limit)
     clauses, params = _document_where(source=source, since=since, until=until, q=q)
-    if cursor:
-        day, last_id = decode_cursor("documents", cursor, 2)
-        if day is None:
-            # Undated documents sort last; after an undated row only later ids remain.
-            clauses.append("(published_day IS NULL AND id > ?)")
-            params.append(last_id)
-        else:
-            clauses.append(
-                "(published_day < CAST(? AS DATE) OR (published_day = CAST(? AS DATE) AND id > ?) "
-                "OR published_day IS NULL)"
-            )
-            params.extend([day, day, last_id])
+    after, after_params = keyset_after("documents", "published_day", "id", cursor)
     columns = (LIST_COLUMNS if not with_text else DOCUMENT_COLUMNS) + ("published_day",)
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = (
-        f"SELECT {', '.join(columns)} FROM documents {where} "
+        f"SELECT {', '.join(columns)} FROM documents d {where_sql(clauses + after)} "
         f"ORDER BY published_day DESC NULLS LAST, id LIMIT {int(limit) + 1}"
     )
-    rows = _rows(store, sql, params)
+    rows = _rows(store, sql, params + after_params)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
@@ -162,37 +192,12 @@ def iter_documents(
     q: str | None = None,
     chunk: int = 1000,
 ) -> Iterator[dict[str, Any]]:
-    """Every matching document with its text, in list order, fetched ``chunk`` rows at a time.
-
-    The query runs on a cursor of its own, so a caller may stream it while the store answers
-    other queries. Close the returned generator (or exhaust it) to release the cursor.
-    """
+    """Every matching document with its text, in list order, fetched ``chunk`` rows at a time
+    (see :func:`stream_rows`)."""
     clauses, params = _document_where(source=source, since=since, until=until, q=q)
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    sql = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents {where} ORDER BY published_day DESC NULLS LAST, id"
-    # The query runs now, so a bad parameter or an unreadable store raises here, before a
-    # caller has started streaming; the rows are then fetched lazily.
-    cur = store.con.cursor()
-    try:
-        cur.execute(sql, params)
-    except duckdb.Error as exc:
-        cur.close()
-        if isinstance(exc, duckdb.ConversionException):
-            raise QueryRejected(f"a parameter has the wrong form: {exc}") from exc
-        raise StoreError(f"query failed: {exc}", input=store.path) from exc
-    return _fetch_documents(cur, chunk)
-
-
-def _fetch_documents(cur: duckdb.DuckDBPyConnection, chunk: int) -> Iterator[dict[str, Any]]:
-    try:
-        while True:
-            rows = cur.fetchmany(chunk)
-            if not rows:
-                return
-            for row in rows:
-                yield _document_row(DOCUMENT_COLUMNS, row)
-    finally:
-        cur.close()
+    sql = (f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents d {where_sql(clauses)} "
+           "ORDER BY published_day DESC NULLS LAST, id")
+    return stream_rows(store, sql, params, lambda row: _document_row(DOCUMENT_COLUMNS, row), chunk)
 
 
 def document_detail(store: Store, doc_id: str) -> dict[str, Any]:
@@ -380,6 +385,9 @@ def health(store: Store) -> dict[str, Any]:
         "documents": store.count("documents"),
         "actors": store.count("actors"),
         "mentions": store.count("mentions"),
+        "events": store.count("events"),
+        "statements": store.count("statements"),
+        "relations": store.count("relations"),
     }
 
 
