@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 DB     ?= sitrep.duckdb
 SHARED ?= ../shared
 
-.PHONY: install chromium demo test gate bench clean
+.PHONY: install chromium demo test gate bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,5 +43,13 @@ gate: install
 bench: install
 	$(BIN)/python benchmarks/run.py --shared $(SHARED)
 
+# Longer fuzzing of the HTML and text paths (atheris); crashes land in .fuzz/crash-*.
+FUZZ_SECONDS ?= 300
+fuzz: install
+	mkdir -p .fuzz/html .fuzz/text
+	cp -n fuzz/corpus/html/* .fuzz/html/ ; cp -n fuzz/corpus/text/* .fuzz/text/
+	$(BIN)/python fuzz/fuzz_html.py .fuzz/html -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=.fuzz/
+	$(BIN)/python fuzz/fuzz_text.py .fuzz/text -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=.fuzz/
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis .fuzz

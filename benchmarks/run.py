@@ -63,7 +63,28 @@ def suite_analysis(shared: Path) -> dict | None:
     return {"wikinews_sample": row}
 
 
-SUITES = {"ingest": suite_ingest, "analysis": suite_analysis}
+def suite_regex(shared: Path) -> dict | None:
+    """Every junk pattern on adversarial strings: worst time per pattern (see regex_bench.py)."""
+    result = _sub(str(HERE / "regex_bench.py"))
+    for row in result["junk_patterns"]:
+        print(f"junk rule {row['rule']:>2} {row['name']:<22} worst {row['worst_ms_guarded']:.4f} ms as run "
+              f"(max_len guard), {row['worst_ms_raw']:.4f} ms raw on up to {max(result['lengths']):,} chars")
+    return result
+
+
+def suite_load(shared: Path) -> dict | None:
+    """The read API on loopback at 1, 10 and 50 concurrent clients (see load_bench.py)."""
+    import os
+
+    store = os.environ.get("SITREP_BENCH_STORE")  # reuse a sample store instead of building one
+    result = _sub(str(HERE / "load_bench.py"), *(["--db", store] if store else []))
+    for row in result["levels"]:
+        print(f"load {row['concurrency']:>3} clients: {row['requests']} requests, {row['errors']} errors, "
+              f"p50 {row['p50_ms']} ms, p99 {row['p99_ms']} ms, {row['requests_per_s']} req/s")
+    return result
+
+
+SUITES = {"ingest": suite_ingest, "analysis": suite_analysis, "regex": suite_regex, "load": suite_load}
 
 
 def main() -> None:

@@ -78,3 +78,16 @@ def test_junk_clean_only_removes_whole_lines(text):
     source_lines = {line.rstrip() for line in text.splitlines()}
     for line in cleaned.splitlines():
         assert line == "" or line in source_lines
+
+
+def test_junk_patterns_have_no_class_run_overlapping_a_whitespace_run():
+    """Regression: "[^.]{1,80}\\s*" let the class and \\s* split a run of spaces every possible
+    way (150 ms on a 20,000-character line, linear only thanks to max_len). Such a class must end
+    in a non-space, or the \\s* be possessive (\\s*+). Timing lives in the regex benchmark."""
+    import re
+
+    from sitrep.extract.junk import default_rules
+
+    overlap = re.compile(r"\[\^[^\]]*\]\{\d*,\d+\}\)*\\s\*(?!\+)")
+    offenders = [r.regex.pattern for r in default_rules() if overlap.search(r.regex.pattern)]
+    assert offenders == []

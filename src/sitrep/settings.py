@@ -70,6 +70,30 @@ SETTINGS: tuple[Setting, ...] = (
         help="Run the analysis stage (actors, times, places, quantities) during ingest.",
     ),
     Setting(name="min_text_chars", default=200, parse=int, help="Shortest body text accepted as an article."),
+    Setting(
+        name="fetch_allowed_networks",
+        default="",
+        help="CIDRs (comma-separated) that URL fetches may reach even though they are private, e.g. an in-house mirror.",
+    ),
+    Setting(
+        name="api_private",
+        default=True,
+        parse=_bool,
+        help="With a token set, the read API needs it too; false serves reads openly (writes still need the token).",
+    ),
+    Setting(
+        name="cors_origins",
+        default="",
+        help="Origins (comma-separated) whose pages may call the API; empty: no CORS headers at all.",
+    ),
+    Setting(
+        name="lock_wait",
+        default=10.0,
+        parse=float,
+        help="Seconds a writer waits for readers in other processes (the API) to release the store.",
+    ),
+    Setting(name="upload_dir", default="", help="Folder the API keeps uploads in (default: <store>.uploads beside the store)."),
+    Setting(name="max_upload_bytes", default=200_000_000, parse=int, help="Largest upload the API accepts."),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

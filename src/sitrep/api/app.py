@@ -14,25 +14,27 @@ Store connections. DuckDB lets one process hold a database file for writing; oth
 may open it read-only only while no writer holds it, and inside one process every connection to
 a file must use the same mode. So:
 
-* by default (``write_enabled=False``) each request opens the store **read-only and closes it
-  when it is done**. Between requests the API holds no lock, so ``sitrep ingest`` (or a test)
-  can write to the file; a request that arrives while a writer holds the file gets a 503 with
-  code ``E200`` and can be retried. Opening a DuckDB file costs a few milliseconds.
+* by default (``write_enabled=False``) the store is open **read-only only while requests are in
+  flight** (:class:`sitrep.api.readers.SharedReader`: concurrent requests share one database,
+  each on its own cursor; the last one out closes it). When the API is idle it holds no lock,
+  so ``sitrep ingest`` (or a test) can write to the file; a request that arrives while a writer
+  holds the file gets a 503 with code ``E200`` and can be retried.
 * with ``write_enabled=True`` the app opens the store **once, read-write**, for its lifetime and
   gives each request its own DuckDB cursor on that connection (DuckDB connections must not be
   shared between threads; cursors are independent connections to the same database). No
-  other process can open the file meanwhile. This slice has no write routes yet; the mode
-  exists so that future ones share the connection.
+  other process can open the file meanwhile. Each request's cursor runs in one read
+  transaction (a snapshot); the write routes (:mod:`sitrep.api.ingest`) write through another
+  cursor, batch by batch, so readers never see part of a batch.
 
 Streaming exports keep their connection (or cursor) open until the last row is sent.
 
-CORS is closed: no CORS middleware is installed, so browsers on other origins cannot read it.
+Tokens, CORS (closed unless origins are configured) and safe paths: :mod:`sitrep.api.security`.
 """
 
 from __future__ import annotations
 
-import hmac
 import json
+import os
 import threading
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date
@@ -41,7 +43,6 @@ from typing import Any, Iterator, Literal, Sequence
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -54,6 +55,9 @@ from sitrep.store import queries, record_queries
 from sitrep.api.dashboard import add_dashboard
 from sitrep.api.records import add_record_routes
 from sitrep.store.db import DOCUMENT_COLUMNS
+from sitrep.api import security
+from sitrep.api.ingest import ingest_router
+from sitrep.api.readers import SharedReader, request_slots
 
 
 
@@ -119,15 +123,22 @@ class StoreAccess:
         self.write_enabled = write_enabled
         self._shared: Store | None = None
         self._lock = threading.Lock()
+        self._reader = SharedReader(path)  # read-only mode: one database while requests are in flight
 
-    def open(self) -> Store:
-        """A store for the caller's exclusive use; the caller closes it."""
+    def open(self, *, snapshot: bool = True) -> Store:
+        """A store for the caller's exclusive use; the caller closes it.
+
+        On the shared store, ``snapshot`` starts a read transaction, so every query of one
+        request sees the same committed state (never part of a batch being written)."""
         if not self.write_enabled:
-            return Store(self.path, read_only=True)
+            return self._reader.lease()
         with self._lock:
             if self._shared is None:
                 self._shared = Store(self.path)
-            return queries.shared_view(self._shared)
+            view = queries.shared_view(self._shared)
+        if snapshot:
+            view.con.execute("BEGIN TRANSACTION")  # closing the cursor ends it
+        return view
 
     @contextmanager
     def session(self) -> Iterator[Store]:
@@ -196,12 +207,18 @@ def _iso(day: date | None) -> str | None:
 
 
 # -- the app -------------------------------------------------------------------------------------
-def create_app(db_path: str | None = None, *, token: str | None = None, write_enabled: bool = False) -> Any:
+def create_app(
+    db_path: str | None = None, *, token: str | None = None, write_enabled: bool = False,
+    private: bool | None = None, cors_origins: str | None = None,
+) -> Any:
     """Build the API over the store at ``db_path`` (default: the ``db`` setting).
 
-    ``token``: when set, every ``/api`` route requires ``Authorization: Bearer <token>``.
+    ``token``: when set, every ``/api`` route requires ``Authorization: Bearer <token>`` (read
+    routes only while ``private``, default the ``api_private`` setting).
     ``write_enabled``: hold the store open read-write for the app's lifetime instead of opening
-    it read-only per request (see the module docstring).
+    it read-only per request (see the module docstring), and serve the write routes of
+    :mod:`sitrep.api.ingest`, which always need the token.
+    ``cors_origins``: origins allowed to call the API from a browser (default: none).
     """
     access = StoreAccess(str(settings.get("db", db_path)), write_enabled=write_enabled)
 
@@ -227,7 +244,8 @@ def create_app(db_path: str | None = None, *, token: str | None = None, write_en
     # -- errors --
     @app.exception_handler(SitrepError)
     async def _domain_error(_request: Request, exc: SitrepError) -> JSONResponse:
-        return _error(status_for(exc), exc.code, exc.message, exc.input)
+        retry = {"Retry-After": "1"} if isinstance(exc, StoreError) else None  # busy store: retry soon
+        return _error(status_for(exc), exc.code, exc.message, exc.input, headers=retry)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -245,22 +263,12 @@ def create_app(db_path: str | None = None, *, token: str | None = None, write_en
         return _error(exc.status_code, f"E{exc.status_code}", str(exc.detail), request.url.path,
                       headers=getattr(exc, "headers", None))
 
-    # -- auth --
-    dependencies = []
-    if token is not None:
-        bearer = HTTPBearer(auto_error=False, description="The token the server was started with.")
-        expected = token.encode("utf-8")
+    # -- auth (see sitrep.api.security) --
+    dependencies = security.read_dependencies(token, private=settings.get("api_private", private))
 
-        def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
-            given = credentials.credentials.encode("utf-8") if credentials else b""
-            # Constant-time comparison: response time must not reveal how much of a guess matched.
-            if not credentials or not hmac.compare_digest(given, expected):
-                raise StarletteHTTPException(
-                    401, "missing or wrong bearer token; send Authorization: Bearer <token>",
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-
-        dependencies.append(Depends(require_token))
+    # After the token check, requests beyond a few per core wait on the event loop (holding no
+    # thread) instead of thrashing DuckDB and the GIL; see sitrep.api.readers.
+    dependencies.append(Depends(request_slots(max(4, 2 * (os.cpu_count() or 2)))))
 
     def get_store() -> Iterator[Store]:
         with access.session() as store:
@@ -397,6 +405,9 @@ def create_app(db_path: str | None = None, *, token: str | None = None, write_en
     add_record_routes(router, get_store, access.open)
     app.include_router(router)
     add_dashboard(app)
+    if write_enabled:
+        app.include_router(ingest_router(lambda: access.open(snapshot=False), access.path, token))
+    security.install_cors(app, settings.get("cors_origins", cors_origins))
     return app
 
 
@@ -412,4 +423,5 @@ def serve(
     """Run the API with uvicorn until interrupted (bound to loopback unless ``host`` says so)."""
     import uvicorn
 
-    uvicorn.run(create_app(db_path, token=token, write_enabled=write_enabled), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_app(db_path, token=token, write_enabled=write_enabled), host=host, port=port, log_level=log_level,
+                timeout_keep_alive=30)

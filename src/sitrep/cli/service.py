@@ -17,13 +17,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
     port: int = typer.Option(8000, help="Port to listen on."),
     token: Optional[str] = typer.Option(None, envvar="SITREP_TOKEN", help="Require 'Authorization: Bearer TOKEN' on every API call."),
+    writes: bool = typer.Option(False, "--writes", help="Hold the store read-write and serve the ingest routes (they need --token)."),
 ) -> None:
     """Serve the dashboard (at /) and the REST API (/api, schema at /openapi.json) from the store."""
     from sitrep.api import serve as run_server
 
     err.print(f"serving {db or settings.get('db')}: dashboard http://{host}:{port}/  "
               f"API http://{host}:{port}/api  schema http://{host}:{port}/openapi.json")
-    _guarded(lambda: run_server(db, host=host, port=port, token=token))
+    _guarded(lambda: run_server(db, host=host, port=port, token=token, write_enabled=writes))
 
 
 @app.command("settings")

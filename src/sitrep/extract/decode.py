@@ -83,10 +83,12 @@ def _codec(label: str | None) -> str | None:
         return None
     label = label.strip().strip("\"'").lower()
     try:
-        name = codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # unknown, or a label with a NUL byte in it
         return None
-    return _ALIASES.get(name, name)
+    if not getattr(info, "_is_text_encoding", True):  # base64, zlib, rot13…: not charsets
+        return None
+    return _ALIASES.get(info.name, info.name)
 
 
 def _name(origin: str | None) -> str:

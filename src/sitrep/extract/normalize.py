@@ -48,8 +48,10 @@ def split_glued_words(text: str) -> tuple[str, int]:
 def normalize_text(text: str) -> tuple[str, dict[str, int]]:
     """Normalise an article body; returns the text and quality flags for what was repaired."""
     flags: dict[str, int] = {}
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters go before composing: removing one between a letter and a combining
+    # mark would otherwise leave a pair that only a second pass composes.
     text = _CONTROL.sub("", text)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     text = _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip()
     text, glued = split_glued_words(text)

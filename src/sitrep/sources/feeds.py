@@ -46,15 +46,30 @@ def _entry_body(entry: Any) -> tuple[str, bool]:
     return max(candidates, key=lambda c: len(c[0]))
 
 
+def _ascii_view(data: bytes) -> bytes:
+    """The document's ASCII markup whatever its encoding: UTF-16/32 (BOM or not) loses its NUL
+    bytes, EBCDIC is decoded; so checks for markup cannot be dodged by re-encoding."""
+    if data[:4] == b"\x4c\x6f\xa7\x94":  # "<?xm" in EBCDIC
+        return data.decode("cp500", errors="replace").encode("ascii", errors="replace")
+    if b"\x00" in data[:64]:
+        return data.replace(b"\x00", b"")
+    return data
+
+
+def declares_entities(data: bytes) -> bool:
+    """True when the document declares XML entities anywhere (in any of its encodings)."""
+    return _ENTITY_DECL.search(data) is not None or _ENTITY_DECL.search(_ascii_view(data)) is not None
+
+
 def looks_like_feed(head: bytes) -> bool:
     """True when the first bytes of a document look like RSS, Atom or RDF."""
-    sample = head[:2048].lower()
+    sample = _ascii_view(head[:8192])[:2048].lower()
     return b"<rss" in sample or b"<feed" in sample or b"<rdf:rdf" in sample
 
 
 def iter_feed(data: bytes, *, origin: str) -> Iterator[RawItem | Rejected]:
     """Yield one item per usable entry of a feed document."""
-    if _ENTITY_DECL.search(data[:65536]):
+    if declares_entities(data):
         yield Rejected(
             origin=origin,
             error=InputCorrupt("feed declares XML entities (<!ENTITY>); refused to prevent entity-expansion attacks", input=origin),

@@ -16,7 +16,7 @@ from sitrep import settings
 from sitrep.errors import InputCorrupt, InputRejected, InputTooLarge, SitrepError, UnsupportedInput
 from sitrep.sources import RawItem, Rejected
 from sitrep.sources.compressed import logical_suffix, open_capped, read_capped
-from sitrep.sources.feeds import iter_feed, looks_like_feed
+from sitrep.sources.feeds import declares_entities, iter_feed, looks_like_feed
 from sitrep.sources.sgml import iter_reuters, looks_like_reuters
 from sitrep.sources.tabular import iter_csv, iter_jsonl
 from sitrep.sources.warc import iter_warc
@@ -80,8 +80,9 @@ def _feed(path: Path) -> Iterator[Item]:
     except InputRejected as exc:
         yield Rejected(origin=str(path), error=exc)
         return
-    if not looks_like_feed(data):
-        # An .xml file that is not a feed may still be an XHTML page.
+    if not looks_like_feed(data) and not declares_entities(data):
+        # An .xml file that is not a feed may still be an XHTML page (one that declares
+        # entities goes to the feed reader, which refuses it).
         yield RawItem(origin=str(path), content=data, kind="html")
         return
     yield from iter_feed(data, origin=str(path))
@@ -180,12 +181,19 @@ def read_inputs(specs: Iterable[str], *, allow_private: bool | None = None) -> I
             yield from read_url(target, allow_private=allow_private)
 
 
-def read_url(url: str, *, allow_private: bool | None = None) -> Iterator[Item]:
-    """Fetch a URL safely; a feed URL yields its entries, a page yields itself."""
+def read_url(url: str, *, allow_private: bool | None = None, allowed_networks: Iterable[str] | None = None) -> Iterator[Item]:
+    """Fetch a URL safely; a feed URL yields its entries, a page yields itself.
+
+    ``allowed_networks`` (CIDRs) may be reached although private; default: the
+    ``fetch_allowed_networks`` setting."""
     from sitrep.sources.web import fetch_url
 
+    if allowed_networks is None:
+        allowed_networks = [n.strip() for n in str(settings.get("fetch_allowed_networks") or "").split(",") if n.strip()]
+    allowed_networks = tuple(allowed_networks)
+
     try:
-        item = fetch_url(url, allow_private=allow_private)
+        item = fetch_url(url, allow_private=allow_private, allowed_networks=allowed_networks)
     except InputRejected as exc:
         yield Rejected(origin=url, error=exc)
         return

@@ -131,9 +131,13 @@ def iter_jsonl(path: Path) -> Iterator[RawItem | Rejected]:
                     yield row_to_item(row, origin=origin)
                 except json.JSONDecodeError as exc:
                     yield Rejected(origin=origin, error=InputCorrupt(f"invalid JSON: {exc.msg} at column {exc.colno}", input=origin))
+                except RecursionError:
+                    yield Rejected(origin=origin, error=InputCorrupt("JSON nested too deeply to read", input=origin))
                 except InputRejected as exc:
                     yield Rejected(origin=origin, error=exc)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         yield Rejected(origin=str(path), error=InputCorrupt(f"invalid JSON array: {exc}", input=str(path)))
+    except RecursionError:
+        yield Rejected(origin=str(path), error=InputCorrupt("JSON array nested too deeply to read", input=str(path)))
     except InputRejected as exc:
         yield Rejected(origin=str(path), error=exc)

@@ -1,8 +1,9 @@
 """The embedded DuckDB store: idempotent, transactional writes and the document queries.
 
 Concurrency model: DuckDB allows one process to open a database file for writing (several
-threads of it may share the connection); other processes may open it read-only only while no
-writer holds it. Each batch is written in one transaction, so a process killed mid-run leaves
+threads of it may share the connection, each on its own cursor, with MVCC snapshots); other
+processes may open it read-only only while no writer holds it. A writer waits up to the
+``lock_wait`` setting for readers in other processes to let go of the file. Each batch is written in one transaction, so a process killed mid-run leaves
 the store as it was after the last committed batch, and rerunning the same inputs adds only
 what is missing.
 """
@@ -10,6 +11,7 @@ what is missing.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -47,6 +49,21 @@ def _published_day(published: str | None) -> date | None:
         return None
 
 
+def _connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """Open the file; a writer waits up to the ``lock_wait`` setting for readers in other
+    processes (an API answering requests) to let go of it, since they hold it only briefly."""
+    deadline = time.monotonic() + (0.0 if read_only else float(settings.get("lock_wait")))
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "Could not set lock" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
+
+
 class Store:
     """A DuckDB file holding the sitrep record tables."""
 
@@ -56,7 +73,7 @@ class Store:
         try:
             if not read_only:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(self.path, read_only=read_only)
+            self.con = _connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as exc:
             raise StoreError(f"cannot open the store: {exc}", input=self.path) from exc
         self._migrate()
@@ -192,7 +209,11 @@ class Store:
                 self.con.execute("ROLLBACK")
             except duckdb.Error:
                 pass
-            raise StoreError(f"batch write failed, nothing from this batch was stored: {exc}", input=self.path) from exc
+            raise StoreError(
+                f"batch write failed, nothing from this batch was stored (is the disk full, or the store or "
+                f"its folder read-only? Earlier batches are kept): {exc}",
+                input=self.path,
+            ) from exc
         # The first copy of a new article counts as new; every other copy is a duplicate.
         pending = {d.id for d in new_docs}
         new_ids: list[str] = []
