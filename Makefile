@@ -22,6 +22,7 @@ demo: install
 		$(wildcard $(SHARED)/corpora/seed/*.txt) --db $(DB)
 	$(BIN)/sitrep docs --db $(DB) --limit 10
 	$(BIN)/sitrep events --db $(DB) --limit 10
+	$(BIN)/sitrep stories --db $(DB) --min-docs 2 --limit 10
 	@echo
 	@echo "Store: $(DB). Try: $(BIN)/sitrep docs --db $(DB) --text Ukraine"
 	@echo "Serve the API:  $(BIN)/sitrep serve --db $(DB)   then open http://127.0.0.1:8000/docs"
