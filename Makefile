@@ -28,6 +28,7 @@ demo: install
 	$(BIN)/sitrep docs --db $(DB) --limit 10
 	$(BIN)/sitrep events --db $(DB) --limit 10
 	$(BIN)/sitrep timeline --db $(DB) --by month --group quad
+	$(BIN)/sitrep stories --db $(DB) --min-docs 2 --limit 10
 	@echo
 	@echo "Store: $(DB). Try: $(BIN)/sitrep docs --db $(DB) --text Ukraine"
 	@echo "Open the dashboard:"

@@ -164,14 +164,26 @@ def test_store_events_round_trip_and_filters(store):
 
 def test_store_export_plover(store, tmp_path):
     from sitrep.export import export_plover
+    from sitrep.link import update_links
 
     doc = make_doc("Events body.", origin="a")
     store.write_documents([doc], analyses=[_analysis_with_events(doc)])
+    update_links(store)
     out = tmp_path / "events.jsonl"
-    assert export_plover(store, out) == 1
+    # One record per event mention on request (the per-document coding).
+    assert export_plover(store, out, mentions=True) == 1
     [line] = out.read_text().splitlines()
     record = json.loads(line)
     assert record["event"] == "MOBILIZE" and record["source"][0]["code"] == "RUS"
     assert record["text_info"] == {"doc_id": doc.id, "start": 0, "end": 10}
     assert record["cite_info"]["url"] == doc.url
+    assert export_plover(store, out, include_unrealised=True, mentions=True) == 2
+    # By default one record per canonical event, with its sources.
+    assert export_plover(store, out) == 1
+    [line] = out.read_text().splitlines()
+    record = json.loads(line)
+    assert record["event"] == "MOBILIZE" and record["source"][0]["code"] == "RUS"
+    assert record["num_sources"] == 1 and record["num_mentions"] == 1
+    assert record["text_info"] == {"doc_id": doc.id, "start": 0, "end": 10}
+    assert record["sources"][0]["cite_info"]["url"] == doc.url
     assert export_plover(store, out, include_unrealised=True) == 2

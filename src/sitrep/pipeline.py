@@ -30,6 +30,7 @@ class IngestReport:
     new: int = 0
     duplicate: int = 0
     rejected: list[tuple[str, str, str]] = field(default_factory=list)
+    linked: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form, rejections as ``{origin, code, reason}`` objects."""
@@ -38,6 +39,7 @@ class IngestReport:
             "new": self.new,
             "duplicate": self.duplicate,
             "rejected": len(self.rejected),
+            "linked": self.linked,
             "rejections": [{"origin": o, "code": c, "reason": r} for o, c, r in self.rejected],
         }
 
@@ -128,6 +130,7 @@ def ingest_items(
     """Extract, analyze and store already-read items in batches of one transaction each.
 
     Only documents not yet in the store are analyzed, so rerunning an ingest costs little.
+    Linking runs once at the end, on the documents not linked yet.
     """
     report = IngestReport()
     size = batch_size or settings.get("batch_size")
@@ -149,4 +152,9 @@ def ingest_items(
         report.rejected.extend((r.origin, r.error.code, r.error.message) for r in rejected)
         if on_progress:
             on_progress(report)
+    # Cross-document linking (copies, stories, canonical events) of every document not yet
+    # linked: this run's new ones, and any left by a run killed before it got here.
+    from sitrep.link import update_links
+
+    report.linked = update_links(store).documents
     return report

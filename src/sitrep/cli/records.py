@@ -137,14 +137,16 @@ def export(
     out_path: Path = typer.Option(..., "--out", help="File to write."),
     db: Optional[str] = DbOption,
     all_events: bool = typer.Option(False, "--all", help="plover: also export negated, future and hypothetical events."),
+    mentions: bool = typer.Option(False, "--mentions", help="plover: one record per event mention instead of per canonical event."),
 ) -> None:
-    """Export stored documents, or events in PLOVER JSONL."""
+    """Export stored documents, or events in PLOVER JSONL (canonical events, or --mentions)."""
     from sitrep.export import export_plover
 
     def run() -> tuple[int, str]:
         with _open_store(db, read_only=True) as store:
             if fmt == "plover":
-                return export_plover(store, out_path, include_unrealised=all_events), "events"
+                n = export_plover(store, out_path, include_unrealised=all_events, mentions=mentions)
+                return n, "event mentions" if mentions else "canonical events"
             return store.export_documents(out_path, fmt=fmt), "documents"
 
     n, what = _guarded(run)
@@ -164,19 +166,28 @@ def events(
     source: Optional[str] = typer.Option(None, help="Only this outlet."),
     text: Optional[str] = typer.Option(None, "--text", help="Evidence sentence or title contains this."),
     all_events: bool = typer.Option(False, "--all", help="Include negated, future and hypothetical events."),
+    mentions: bool = typer.Option(False, "--mentions", help="List every event mention instead of canonical events (implied by --csv, --quad, --mode, --source, --text)."),
     limit: int = typer.Option(100, help="At most this many events."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array of events."),
     as_csv: bool = typer.Option(False, "--csv", help="Print CSV, one flat row per event (the API's event columns)."),
 ) -> None:
-    """List coded events with their evidence sentences (happened events only, unless --all)."""
+    """List events (happened events only, unless --all): canonical events, each a happening with
+    the number of outlets that reported it; with --mentions, every coded mention and its sentence."""
     from sitrep.export import HAPPENED
+    from sitrep.link.queries import query_canonical_events
     from sitrep.store.filters import Filters
 
+    factuality = None if all_events else HAPPENED
+    # Outlet, text, quad and mode filters and CSV rows work on event mentions.
+    mentions = mentions or as_csv or any(v is not None for v in (quad, mode, source, text))
     filters = Filters.of(actor=actor, recipient=recipient, type=type_, quad=quad, mode=mode, since=since, until=until,
-                         source=source, q=text, factuality=None if all_events else HAPPENED)
+                         source=source, q=text, factuality=factuality)
 
     def run() -> Any:
         with _open_store(db, read_only=True) as store:
+            if not mentions:
+                return query_canonical_events(store.con, actor=actor, recipient=recipient, type=type_, since=since,
+                                              until=until, factuality=factuality, limit=limit)
             if as_csv:
                 from itertools import islice
 
@@ -190,6 +201,23 @@ def events(
             return store.query_events(filters=filters, limit=limit)
 
     rows = _guarded(run)
+    who = lambda part: f"{part.get('text')} [{part.get('code') or '?'}/{part.get('sector') or '?'}]" if part else ""
+    if not mentions:
+        if as_json:
+            _print_json(rows)
+            return
+        table = Table(show_header=True, show_lines=True)
+        for col, kw in (("date", {"no_wrap": True}), ("type", {"no_wrap": True}), ("actor", {"no_wrap": True}),
+                        ("recipient", {"no_wrap": True}), ("sources", {"justify": "right"}),
+                        ("mentions", {"justify": "right"}), ("first report", {"no_wrap": True}), ("evidence", {"ratio": 1})):
+            table.add_column(col, **kw)
+        for c in rows:
+            first = c["mentions"][0] if c["mentions"] else {}
+            table.add_row(c["event_day"] or "", c["type"] + (f"/{c['mode']}" if c["mode"] else ""), c["actor_code"] or "",
+                          c["recipient_code"] or "", str(c["num_sources"]), str(c["num_mentions"]),
+                          (c["first_report"] or "")[:16], ((first.get("evidence") or {}).get("sentence") or ""))
+        out.print(table)
+        return
     if as_json:
         _print_json([{**to_dict(e), "document": {"id": d.id, "title": d.title, "url": d.url, "source": d.source}} for e, d in rows])
         return
@@ -204,7 +232,6 @@ def events(
                     ("factuality", {"no_wrap": True}), ("evidence", {"ratio": 1})):
         table.add_column(col, **kw)
     for e, d in rows:
-        who = lambda part: f"{part.get('text')} [{part.get('code') or '?'}/{part.get('sector') or '?'}]" if part else ""
         table.add_row(e.date or "", f"{e.type}" + (f"/{e.mode}" if e.mode else ""), who(e.actor), who(e.recipient),
                       e.factuality, (e.evidence or {}).get("sentence", ""))
     out.print(table)

@@ -177,11 +177,40 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             num_sources    INTEGER,
             num_mentions   INTEGER,
             first_report   VARCHAR,
-            last_report    VARCHAR
+            last_report    VARCHAR,
+            factuality     VARCHAR,
+            report_day     DATE,
+            story_id       VARCHAR
         );
         CREATE TABLE event_canonical (
             event_id     VARCHAR PRIMARY KEY,
             canonical_id VARCHAR NOT NULL
+        );
+        CREATE INDEX event_canonical_canonical ON event_canonical (canonical_id);
+        CREATE INDEX story_documents_story ON story_documents (story_id);
+        CREATE INDEX canonical_events_type ON canonical_events (type);
+        -- What linking keeps so that new documents are linked without recomputing the old:
+        -- each document's MinHash signatures (words, structure) and their LSH band keys, its
+        -- term counts, and the document frequency of every term.
+        CREATE TABLE doc_signatures (
+            doc_id    VARCHAR PRIMARY KEY,
+            words     UINTEGER[] NOT NULL,
+            structure UINTEGER[] NOT NULL
+        );
+        CREATE TABLE doc_bands (
+            kind   TINYINT NOT NULL,   -- 0 word signature, 1 structure signature
+            band   SMALLINT NOT NULL,
+            key    UBIGINT NOT NULL,
+            doc_id VARCHAR NOT NULL
+        );
+        CREATE TABLE doc_terms (
+            doc_id VARCHAR PRIMARY KEY,
+            terms  VARCHAR[] NOT NULL,
+            counts INTEGER[] NOT NULL
+        );
+        CREATE TABLE term_df (
+            term VARCHAR PRIMARY KEY,
+            df   INTEGER NOT NULL
         );
         """,
     ),
