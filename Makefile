@@ -34,6 +34,7 @@ gate: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py --shared $(SHARED)
+	$(BIN)/python benchmarks/cost_model.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
