@@ -43,6 +43,7 @@ gate: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py --shared $(SHARED)
+	$(BIN)/python benchmarks/cost_model.py
 
 # Longer fuzzing of the HTML and text paths (atheris); crashes land in .fuzz/crash-*.
 FUZZ_SECONDS ?= 300

@@ -117,23 +117,97 @@ def suite_linking(shared: Path) -> dict | None:
                                 "analysis cost per document measured on a 200-story sample"}}
 
 
-SUITES = {"ingest": suite_ingest, "analysis": suite_analysis, "linking": suite_linking, "regex": suite_regex, "load": suite_load}
+#: Engine runs: (engine, workers). Scaling efficiency compares the first two.
+ENGINE_RUNS = (("local", 1), ("local", 2), ("ray", 2))
+#: Corpus sizes for the peak-RSS-per-worker series (Reuters has 19,043 stories).
+RSS_SIZES = (1000, 5000, 19043)
+
+
+def _has_ray() -> bool:
+    try:
+        import ray.data  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def suite_engine(shared: Path, limit: int | None = None) -> dict | None:
+    """End-to-end docs/s (BBC, Reuters) per engine, scaling 1 -> 2 workers, peak RSS per worker."""
+    corpora = {
+        "bbc": shared / "corpora" / "bbc" / "bbc-fulltext.zip",
+        "reuters": shared / "corpora" / "reuters-21578" / "sgm-data",
+    }
+    missing = [str(p) for p in corpora.values() if not p.exists()]
+    if missing:
+        print(f"skip engine: {', '.join(missing)} missing")
+        return None
+    script = str(HERE / "engine_bench.py")
+    result: dict = {"limit": limit, "throughput": {}, "scaling_efficiency": {}, "rss": [], "goal_scaling_efficiency": 0.8}
+    for corpus, source in corpora.items():
+        rows = []
+        for engine, workers in ENGINE_RUNS:
+            if engine == "ray" and not _has_ray():
+                print(f"skip {corpus} ray: Ray is not installed (pip install 'sitrep[ray]')")
+                continue
+            args = [script, corpus, str(source), "--engine", engine, "--workers", str(workers)]
+            row = _sub(*args, *(["--limit", str(limit)] if limit else []))
+            print(f"{corpus:>8} {engine:>5} x{workers}: {row['documents']} docs, {row['docs_per_s']} docs/s, "
+                  f"{row['words_per_s']} words/s, peak RSS/worker {row['peak_rss_worker_mb']} MB")
+            rows.append(row)
+        result["throughput"][corpus] = rows
+        by = {(r["engine"], r["workers"]): r for r in rows}
+        if ("local", 1) in by and ("local", 2) in by:
+            eff = by[("local", 2)]["docs_per_s"] / (2 * by[("local", 1)]["docs_per_s"])
+            result["scaling_efficiency"][corpus] = round(eff, 3)
+            print(f"{corpus:>8} scaling efficiency 1 -> 2 workers: {eff:.2f} (goal >= 0.8)")
+    sizes = RSS_SIZES if not limit or limit >= RSS_SIZES[-1] else sorted({max(1, limit // 5), max(1, limit // 2), limit})
+    reuse = {r["limit"] or r["documents"]: r for r in result["throughput"]["reuters"]
+             if (r["engine"], r["workers"]) == ("local", 2)}
+    for size in sizes:
+        row = reuse.get(size) or _sub(script, "reuters", str(corpora["reuters"]), "--workers", "2", "--limit", str(size))
+        print(f"rss reuters {size:>6} docs: peak RSS/worker {row['peak_rss_worker_mb']} MB, driver {row['peak_rss_driver_mb']} MB")
+        result["rss"].append({"size": size, "documents": row["documents"], "peak_rss_worker_mb": row["peak_rss_worker_mb"],
+                              "peak_rss_driver_mb": row["peak_rss_driver_mb"]})
+    return result
+
+
+def suite_queries(shared: Path, limit: int | None = None) -> dict | None:
+    """DuckDB latency of timeline, dyad and claims queries on >= 1M synthetic events."""
+    events = limit or 1_000_000
+    row = _sub(str(HERE / "query_bench.py"), "--events", str(events))
+    print(f"store: {row['store']['events']:,} events, {row['store']['statements']:,} statements, "
+          f"{row['store']['documents']:,} documents ({row['store']['file_mb']} MB)")
+    for name, q in row["queries"].items():
+        flag = "" if q["p95_ms"] < row["goal_ms"] else "  ** over the 200 ms goal **"
+        print(f"{name:>18}: median {q['median_ms']} ms, p95 {q['p95_ms']} ms{flag}")
+    return row
+
+
+SUITES = {"ingest": suite_ingest, "analysis": suite_analysis, "engine": suite_engine, "queries": suite_queries,
+          "linking": suite_linking, "regex": suite_regex, "load": suite_load}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
-    parser.add_argument("--only", choices=sorted(SUITES), action="append")
+    parser.add_argument("--only", "--suite", dest="only", choices=sorted(SUITES), action="append",
+                        help="run only this suite (repeatable); default: all")
+    parser.add_argument("--limit", type=int, help="size of the run: documents (engine) or events (queries)")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results JSON")
     args = parser.parse_args()
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     for name in args.only or SUITES:
-        result = SUITES[name](args.shared.resolve())
+        suite = SUITES[name]
+        if args.limit and name in {"engine", "queries"}:
+            result = suite(args.shared.resolve(), limit=args.limit)
+        else:
+            result = suite(args.shared.resolve())
         if result is None:
             continue
         result["measured_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
         result["machine"] = _machine()
-        (RESULTS / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
-        print(f"wrote {RESULTS / (name + '.json')}")
+        (args.out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+        print(f"wrote {args.out / (name + '.json')}")
 
 
 if __name__ == "__main__":

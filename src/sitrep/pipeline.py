@@ -145,7 +145,12 @@ def ingest_items(
             existing = store.existing_ids([d.id for d in documents])
             fresh = list({d.id: d for d in documents if d.id not in existing}.values())
             analyses = list(analyze_documents(fresh))
-        result = store.write_documents(documents, [(r.origin, r.error) for r in rejected], analyses)
+        version = None
+        if analyses:
+            from sitrep.engine.version import pipeline_version
+
+            version = pipeline_version()
+        result = store.write_documents(documents, [(r.origin, r.error) for r in rejected], analyses, pipeline_version=version)
         report.read += len(batch)
         report.new += len(result.new)
         report.duplicate += len(result.duplicate)

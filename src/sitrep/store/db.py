@@ -142,12 +142,16 @@ class Store:
         documents: Sequence[Document],
         rejections: Sequence[tuple[str, SitrepError]] = (),
         analyses: Sequence[Any] = (),
+        *,
+        pipeline_version: str | None = None,
     ) -> WriteResult:
         """Store a batch in one transaction; documents already present only gain an origin.
 
         ``analyses`` (:class:`sitrep.analyze.Analysis` of new documents) are stored in the
         same transaction, so a document is never visible without its analysis.
+        ``pipeline_version`` is recorded on analysed documents and their records.
         """
+        analysed = {a.document.id for a in analyses}
         unique: dict[str, Document] = {}
         for doc in documents:
             unique.setdefault(doc.id, doc)
@@ -177,12 +181,13 @@ class Store:
                         "ingested_at": [d.ingested_at for d in new_docs],
                         "origin": [d.origin for d in new_docs],
                         "quality": [json.dumps(dict(d.quality), ensure_ascii=False) for d in new_docs],
+                        "pipeline_version": [pipeline_version if d.id in analysed else None for d in new_docs],
                     }
                 )
                 self.con.register("new_docs", table)
                 self.con.execute(
-                    "INSERT INTO documents SELECT id, url, source, title, published, published_day, authors, tags, "
-                    "language, text, ingested_at, origin, quality::JSON FROM new_docs"
+                    "INSERT INTO documents BY NAME SELECT id, url, source, title, published, published_day, authors, tags, "
+                    "language, text, ingested_at, origin, quality::JSON AS quality, pipeline_version FROM new_docs"
                 )
                 self.con.unregister("new_docs")
             if origins:
@@ -197,7 +202,7 @@ class Store:
                 self.con.register("new_origins", table)
                 self.con.execute("INSERT OR IGNORE INTO document_origins SELECT * FROM new_origins")
                 self.con.unregister("new_origins")
-            self._write_analyses([a for a in analyses if a.document.id not in existing])
+            self._write_analyses([a for a in analyses if a.document.id not in existing], pipeline_version)
             for origin, error in rejections:
                 self.con.execute(
                     "INSERT OR REPLACE INTO rejections VALUES (?, ?, ?, CAST(current_timestamp AS VARCHAR))",
@@ -226,7 +231,7 @@ class Store:
                 dup_ids.append(doc.id)
         return WriteResult(new=tuple(new_ids), duplicate=tuple(dup_ids))
 
-    def _write_analyses(self, analyses: Sequence[Any]) -> None:
+    def _write_analyses(self, analyses: Sequence[Any], pipeline_version: str | None = None) -> None:
         if not analyses:
             return
         actors: dict[str, Any] = {}
@@ -255,17 +260,20 @@ class Store:
             self.con.unregister("new_actors")
         events = [e for analysis in analyses for e in getattr(analysis, "events", ())]
         if events:
-            self.con.register("new_events", events_table(events))
+            table = events_table(events)
+            self.con.register("new_events", table.append_column("pipeline_version", pa.array([pipeline_version] * table.num_rows, pa.string())))
             self.con.execute(
-                "INSERT OR IGNORE INTO events SELECT id, doc_id, type, mode, context, actor::JSON, recipient::JSON, "
-                "actor_code, actor_sector, recipient_code, recipient_sector, date, event_day, date_precision, "
-                "location::JSON, quantity::JSON, factuality, evidence::JSON, confidence FROM new_events"
+                "INSERT OR IGNORE INTO events BY NAME SELECT id, doc_id, type, mode, context, actor::JSON AS actor, "
+                "recipient::JSON AS recipient, actor_code, actor_sector, recipient_code, recipient_sector, date, event_day, "
+                "date_precision, location::JSON AS location, quantity::JSON AS quantity, factuality, "
+                "evidence::JSON AS evidence, confidence, pipeline_version FROM new_events"
             )
             self.con.unregister("new_events")
         for name, rows in (("mentions", mention_rows), ("time_refs", time_rows)):
             if rows["doc_id"]:
+                rows["pipeline_version"] = [pipeline_version] * len(rows["doc_id"])
                 self.con.register("new_rows", pa.table(rows))
-                self.con.execute(f"INSERT OR IGNORE INTO {name} SELECT * FROM new_rows")
+                self.con.execute(f"INSERT OR IGNORE INTO {name} BY NAME SELECT * FROM new_rows")
                 self.con.unregister("new_rows")
 
     # -- reads -----------------------------------------------------------------------------
@@ -341,15 +349,33 @@ class Store:
         merged = replace(filters or Filters(), **{k: v for k, v in shorthands.items() if v})
         clauses, params = where("events", merged)
         columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
-        doc_columns = ", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)
-        sql = (f"SELECT {columns}, {doc_columns} FROM {TABLES['events'].source_sql} {where_sql(clauses)} "
+        sql = (f"SELECT {columns} FROM {TABLES['events'].source_sql} {where_sql(clauses)} "
                f"ORDER BY {TABLES['events'].day} DESC NULLS LAST, e.id")
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
+        rows = self.con.execute(sql, params).fetchall()
+        # The page of events first, then its documents by primary key: a join would scan every
+        # document's text (about 300 ms against 10 ms at a million events).
+        documents = self._documents_by_id({row[1] for row in rows})
         out = []
-        for row in self.con.execute(sql, params).fetchall():
-            out.append((event_from_row(row[: len(EVENT_COLUMNS)]), self._row_to_document(row[len(EVENT_COLUMNS):])))
+        for row in rows:
+            event = event_from_row(row)
+            if event.doc_id in documents:
+                out.append((event, documents[event.doc_id]))
         return out
+
+    def _documents_by_id(self, ids: set[str]) -> dict[str, Document]:
+        """Documents by id, looked up through the primary-key index."""
+        found: dict[str, Document] = {}
+        ordered = sorted(ids)
+        for n in range(0, len(ordered), 500):
+            chunk = ordered[n:n + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for row in self.con.execute(
+                f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents WHERE id IN ({marks})", chunk
+            ).fetchall():
+                found[row[0]] = self._row_to_document(row)
+        return found
 
     def rejections(self) -> list[dict[str, Any]]:
         """Inputs that were rejected, with their error code and reason."""

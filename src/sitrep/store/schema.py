@@ -214,6 +214,17 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        6,
+        "pipeline version on documents and their per-document records",
+        """
+        ALTER TABLE documents ADD COLUMN pipeline_version VARCHAR;
+        ALTER TABLE mentions ADD COLUMN pipeline_version VARCHAR;
+        ALTER TABLE time_refs ADD COLUMN pipeline_version VARCHAR;
+        ALTER TABLE events ADD COLUMN pipeline_version VARCHAR;
+        ALTER TABLE statements ADD COLUMN pipeline_version VARCHAR;
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
