@@ -174,7 +174,8 @@ def test_concurrency_outside_writer_gives_consistent_answer_or_retryable_503(tmp
         assert client is not None
         final = httpx.get(f"{base}/api/health").json()["documents"]
     assert final == len(rows)
-    assert 503 in statuses  # the writer held the file for part of the run
+    # Whether a poll lands while the writer holds the file is a race; when one does, it got the
+    # retryable 503 checked above, never an inconsistent count.
     assert all(c % BATCH == 0 or c == len(rows) for c in counts), counts
     assert counts == sorted(counts)
 
