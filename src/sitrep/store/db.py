@@ -22,6 +22,7 @@ from sitrep import settings
 from sitrep.errors import NotFound, SitrepError, StoreError
 from sitrep.records import Document, Event
 from sitrep.store.schema import LATEST_VERSION, MIGRATIONS
+from sitrep.store.statements import StatementTables
 
 DOCUMENT_COLUMNS = (
     "id", "url", "source", "title", "published", "authors", "tags", "language", "text",
@@ -46,8 +47,9 @@ def _published_day(published: str | None) -> date | None:
         return None
 
 
-class Store:
-    """A DuckDB file holding the sitrep record tables."""
+class Store(StatementTables):
+    """A DuckDB file holding the sitrep record tables (statement and relation queries come
+    from :class:`sitrep.store.statements.StatementTables`)."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = str(path or settings.get("db"))
@@ -240,6 +242,9 @@ class Store:
                 "location::JSON, quantity::JSON, factuality, evidence::JSON, confidence FROM new_events"
             )
             self.con.unregister("new_events")
+        for analysis in analyses:
+            self._insert_statements(getattr(analysis, "statements", ()), analysis.actors)
+        self._insert_relations([r for analysis in analyses for r in getattr(analysis, "relations", ())])
         for name, rows in (("mentions", mention_rows), ("time_refs", time_rows)):
             if rows["doc_id"]:
                 self.con.register("new_rows", pa.table(rows))
@@ -249,7 +254,8 @@ class Store:
     # -- reads -----------------------------------------------------------------------------
     def count(self, table: str = "documents") -> int:
         """Row count of one of the store's tables."""
-        if table not in {"documents", "document_origins", "rejections", "actors", "mentions", "time_refs", "events"}:
+        if table not in {"documents", "document_origins", "rejections", "actors", "mentions", "time_refs", "events",
+                         "statements", "relations"}:
             raise ValueError(f"unknown table {table}")
         return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
 
