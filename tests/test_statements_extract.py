@@ -184,3 +184,29 @@ def test_statements_seed_danilov_predicts(seed_statements):
     st = next(s for s in statements if s.speaker.get("text") == "Danilov")
     assert st.cue["lemma"] == "according to" and st.stance == "predict"
     assert st.date == DAY
+
+
+@pytest.mark.parametrize(
+    "text, cue, speaker, stance, content",
+    [
+        ("His claims were denied by Foreign Secretary Jack Straw, who accused the Tories of running scared.",
+         "were denied", "Foreign Secretary Jack Straw", "deny", "His claims"),
+        ("In the three years since the shootings, Barden says, far too many lives have been lost.",
+         "says", "Barden", "assert", "In the three years since the shootings, Barden says, far too many lives have been lost"),
+        ("Mr Howard later added there was not \"one iota\" of truth in the report.",
+         "added", "Mr Howard", "deny", "there was not \"one iota\" of truth in the report"),
+        ("In 2010, Pate supported Charlie Crist.",
+         "supported", "Pate", "assert", "Charlie Crist"),
+    ],
+)
+def test_statements_extract_passive_parenthetical_attitude(text, cue, speaker, stance, content):
+    st = _by_cue(_statements(text), cue)
+    assert st.speaker["text"] == speaker and st.stance == stance
+    assert st.content["text"] == content
+
+
+def test_statements_extract_relay_carries_previous_sentence():
+    text = ("The Foreign Ministry denied the report on Tuesday. "
+            "The news agency reported this on Tuesday, quoting Deputy Foreign Minister Alexander Grushko.")
+    st = _by_cue(_statements(text), "denied")
+    assert st.via and st.via[0]["end"] > st.cue["end"]

@@ -17,6 +17,7 @@ from sitrep.extract import to_document
 from sitrep.records import Document
 from sitrep.sources import RawItem, Rejected
 from sitrep.sources.files import read_inputs
+from sitrep.statements.relations import link_statements
 from sitrep.store import Store
 
 T = TypeVar("T")
@@ -75,7 +76,8 @@ def analyzed_records(
     on_reject: Callable[[object], None] | None = None,
 ) -> Iterator[object]:
     """Every public record of every input, without a store: each document followed by the
-    actors, mentions and time expressions found in it."""
+    actors, mentions, time expressions, events, statements and the relations between its
+    statements found in it."""
     from sitrep.analyze import analyze_documents
 
     def documents() -> Iterator[Document]:
@@ -130,7 +132,8 @@ def ingest_items(
     """Extract, analyze and store already-read items in batches of one transaction each.
 
     Only documents not yet in the store are analyzed, so rerunning an ingest costs little.
-    Linking runs once at the end, on the documents not linked yet.
+    Linking runs once at the end, on the documents not linked yet; statements are compared
+    with stored statements of other documents after each batch (``link_statements``).
     """
     report = IngestReport()
     size = batch_size or settings.get("batch_size")
@@ -151,6 +154,8 @@ def ingest_items(
 
             version = pipeline_version()
         result = store.write_documents(documents, [(r.origin, r.error) for r in rejected], analyses, pipeline_version=version)
+        if analyses:
+            link_statements(store, [a.document.id for a in analyses])
         report.read += len(batch)
         report.new += len(result.new)
         report.duplicate += len(result.duplicate)

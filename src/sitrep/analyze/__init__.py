@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Iterator, Sequence
 
-from sitrep.records import Actor, Document, Event, Mention, TimeRef
+from sitrep.records import Actor, Document, Event, Mention, Relation, Statement, TimeRef
 
-#: The analysis steps, in order. ``events`` reads what the steps before it found.
-STEPS = ("actors", "times", "places", "quantities", "events")
+#: The analysis steps, in order. ``events`` reads what the steps before it found;
+#: ``statements`` reads the events too (propositions) and relates the document's statements.
+STEPS = ("actors", "times", "places", "quantities", "events", "statements")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,7 +21,8 @@ class Analysis:
     """Everything the analyze stage found in one document.
 
     ``doc`` is the spaCy parse (not serialised); ``places`` and ``quantities`` are internal
-    spans the event coder reads; ``mentions``, ``actors`` and ``times`` are public records.
+    spans the event coder reads; ``mentions``, ``actors``, ``times``, ``events``,
+    ``statements`` and ``relations`` (between this document's statements) are public records.
     """
 
     document: Document
@@ -31,13 +33,18 @@ class Analysis:
     places: tuple[Any, ...] = ()
     quantities: tuple[Any, ...] = ()
     events: tuple[Event, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    relations: tuple[Relation, ...] = ()
 
     def records(self) -> Iterator[Any]:
-        """The public records: actors referred to, mentions, time expressions, events."""
+        """The public records: actors referred to, mentions, time expressions, events,
+        statements and the relations between them."""
         yield from self.actors.values()
         yield from self.mentions
         yield from self.times
         yield from self.events
+        yield from self.statements
+        yield from self.relations
 
 
 def analyze_parsed(document: Document, doc: Any, *, steps: Sequence[str] = STEPS) -> Analysis:
@@ -66,6 +73,13 @@ def analyze_parsed(document: Document, doc: Any, *, steps: Sequence[str] = STEPS
         from sitrep.events.coder import code_events
 
         analysis = replace(analysis, events=tuple(code_events(analysis)))
+    if "statements" in steps:
+        from sitrep.statements import read_statements
+
+        statements = read_statements(analysis)
+        from sitrep.statements.relations import document_relations
+
+        analysis = replace(analysis, statements=tuple(statements), relations=tuple(document_relations(statements)))
     return analysis
 
 

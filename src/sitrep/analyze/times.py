@@ -1698,7 +1698,6 @@ def _h_dateparser(m, ctx: _Context, start: int, end: int) -> _Found | None:
 def _parse_with_dateparser(s: str, anchor: dt.date | None, start: int, end: int) -> _Found | None:
     """The fallback for strings the rules do not cover; dateparser is imported on first use
     because importing it costs more than tagging a long article."""
-    from dateparser.date import DateDataParser
 
     base = dt.datetime.combine(anchor, dt.time(12)) if anchor else None
     if anchor is None and not re.search(r"\b(?:1[5-9]|20)\d\d\b", s):

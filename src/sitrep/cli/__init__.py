@@ -6,7 +6,7 @@ in this package registers its commands on the shared Typer ``app`` when imported
 """
 
 from sitrep.cli._common import app
-from sitrep.cli import evaluation, linking, process, query, records, service  # noqa: F401  (registers the commands)
+from sitrep.cli import claims, evaluation, linking, process, query, records, service  # noqa: F401  (registers the commands)
 
 __all__ = ["app"]
 

@@ -77,3 +77,15 @@ def evaluate_attribution(
     from sitrep.evaluate.attribution import evaluate_attribution as run_eval
 
     _report(lambda: run_eval(directory, split=split), as_json)
+
+
+@evaluate_app.command("contradictions")
+def evaluate_contradictions(
+    gold: Path = typer.Argument(..., help="Contradiction test set (JSONL), e.g. data/eval/contradictions.jsonl."),
+    shared: Optional[Path] = typer.Option(None, help="The ../shared folder that by-reference passages point into."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score contradicts/corroborates relations between statement pairs (precision, recall)."""
+    from sitrep.evaluate.contradictions import evaluate_contradictions as run_eval
+
+    _report(lambda: run_eval(gold, shared=shared), as_json)

@@ -244,7 +244,8 @@ def analyze(
     allow_private: bool = typer.Option(False, "--allow-private"),
 ) -> None:
     """Run the per-document pipeline without a store and print its records as JSON lines:
-    each document, then the actors its mentions refer to, its mentions and its time expressions."""
+    each document, then the actors its mentions refer to, its mentions, time expressions,
+    events, statements and the relations between its statements."""
     from sitrep.pipeline import analyzed_records
 
     def report(error: Any) -> None:

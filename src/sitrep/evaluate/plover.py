@@ -88,7 +88,7 @@ def _pipeline_predictor() -> Predictor:
     from sitrep.events.coder import code_events
 
     # The coder is called here, so an "events" analysis step (where there is one) is left out.
-    steps = tuple(s for s in STEPS if s != "events")
+    steps = tuple(s for s in STEPS if s not in ("events", "statements"))
 
     def predict(text: str, date: str | None) -> Sequence[Event]:
         analysis = analyze_text(text, published=date, steps=steps)

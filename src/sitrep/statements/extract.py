@@ -56,6 +56,7 @@ class CueLexicon:
     clause_only: frozenset[str]
     source_phrases: tuple[tuple[str, ...], ...]
     carrier_verbs: frozenset[str]
+    relay_verbs: frozenset[str]
     content_stance: tuple[tuple[str, re.Pattern[str]], ...]
     unnamed_heads: frozenset[str]
     channels: frozenset[str]
@@ -83,6 +84,7 @@ def cue_lexicon() -> CueLexicon:
         clause_only=frozenset(raw.get("clause_only", [])),
         source_phrases=tuple(tuple(p.split()) for p in raw.get("source_phrases", [])),
         carrier_verbs=frozenset(raw.get("carrier_verbs", [])),
+        relay_verbs=frozenset(raw.get("relay_verbs", [])),
         content_stance=patterns,
         unnamed_heads=frozenset(raw.get("unnamed_heads", [])),
         channels=frozenset(raw.get("channels", [])),
@@ -244,7 +246,16 @@ class StatementExtractor:
         return any(c.dep_ == "auxpass" for c in token.children) and token.lemma_ in ("expect", "report", "say", "predict", "ask", "tell")
 
     def _subject(self, token: Any) -> tuple[int, int] | None:
-        """Token span of the source: the cue's subject, or the subject it inherits."""
+        """Token span of the source: the cue's subject, or the subject it inherits; for a
+        passive cue with a by-agent ("the claims were denied by the minister"), the agent."""
+        agent = self._passive_agent(token)
+        if agent is not None:
+            left, right = self._np(agent, cue=token)
+            # "by Sergey Lavrov, who said …": the relative clause is not part of the source.
+            for child in agent.rights:
+                if child.dep_ in ("relcl", "acl") or child.text == ",":
+                    right = min(right, child.left_edge.i)
+            return left, max(right, agent.i + 1)
         seen = 0
         current = token
         while current is not None and seen < 3:
@@ -267,6 +278,17 @@ class StatementExtractor:
                 seen += 1
                 continue
             return None
+        return None
+
+    def _passive_agent(self, token: Any) -> Any:
+        """The by-agent of a passive object-taking cue, when its subject is what was said."""
+        if token.lemma_.lower() not in self.lex.object_content or not any(c.dep_ == "auxpass" for c in token.children):
+            return None
+        if not any(c.dep_ == "nsubjpass" for c in token.children):
+            return None
+        for child in token.children:
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
         return None
 
     def _np(self, head: Any, cue: Any = None) -> tuple[int, int]:
@@ -311,6 +333,9 @@ class StatementExtractor:
                 if child.i > token.i and (child.dep_ in ("dobj", "attr") and not child.is_stop or (child.dep_ == "dobj" and child.lower_ in ("what", "this", "that", "it"))):
                     clause = child
                     break
+        if clause is None and self._passive_agent(token) is not None:
+            # "His claims were denied by the minister": the passive subject is the content.
+            clause = next(c for c in token.children if c.dep_ == "nsubjpass")
         if clause is None:
             # "said in a statement that …": the parser hangs the clause on the channel noun.
             for child in token.children:
@@ -338,6 +363,13 @@ class StatementExtractor:
                     break
         if clause is None and token.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children):
             return self._main_clause(token), "indirect"
+        if clause is None and source is not None and token.dep_ == "parataxis" and token.head.pos_ in ("VERB", "AUX") \
+                and token.i > token.head.left_edge.i and not any(c.dep_ in ("dobj", "xcomp") for c in token.children):
+            # "…, Barden says, far too many lives have been lost": a parenthetical cue's content
+            # is the clause around it, on both sides.
+            parts = self._around(token)
+            if parts:
+                return parts, "indirect"
         if clause is None and lemma == "say":
             for child in token.children:
                 if child.dep_ in ("dobj", "intj") and child.lower_ in ("no", "yes", "so"):
@@ -353,6 +385,12 @@ class StatementExtractor:
         ):
             return [], ""
         left, right = self._clause_bounds(clause)
+        if clause.dep_ == "xcomp":
+            # "urged the United States to attack the oil": the object the infinitive is
+            # about belongs to the content.
+            obj = next((c for c in token.children if c.dep_ == "dobj" and token.i < c.i < clause.i), None)
+            if obj is not None:
+                left = min(left, obj.left_edge.i)
         if clause.dep_ in ("dobj", "attr"):
             for child in token.rights:
                 if any(t.ent_type_ in ("DATE", "TIME") for t in child.subtree):
@@ -430,6 +468,19 @@ class StatementExtractor:
             return []
         start, end = self._trim(self.doc[seg[0]].idx, self.doc[seg[1] - 1].idx + len(self.doc[seg[1] - 1].text))
         return [(start, end)] if end > start else []
+
+    def _around(self, token: Any) -> list[tuple[int, int]]:
+        """The head clause of a parenthetical cue, less the cue's own words, as segments."""
+        head = token.head
+        sent = token.sent
+        lo, hi = token.left_edge.i, token.right_edge.i + 1
+        out = []
+        for a, b in ((max(sent.start, head.left_edge.i), lo), (hi, min(sent.end, head.right_edge.i + 1))):
+            if b > a:
+                start, end = self._trim(self.doc[a].idx, self.doc[b - 1].idx + len(self.doc[b - 1].text))
+                if end > start and any(not t.is_punct for t in self.doc[a:b]):
+                    out.append((start, end))
+        return out
 
     def _trim(self, start: int, end: int) -> tuple[int, int]:
         """Content edges: no separating punctuation or final full stop, but a quotation that
@@ -784,6 +835,7 @@ class StatementExtractor:
             if carrier is None:
                 continue
             carried.append((token.idx, original.actor_id, original.text, carrier))
+        self._relays(found, carried)
         if not carried:
             return
         for item in found:
@@ -794,6 +846,38 @@ class StatementExtractor:
                 if (actor_id and sp.get("actor_id") == actor_id) or (sp.get("text") and text in sp["text"]):
                     if via not in item.via:
                         item.via.append(via)
+
+    def _relays(self, found: list[_Found], carried: list[tuple[int, str | None, str, dict[str, Any]]]) -> None:
+        """"The news agency reported this …": an outlet relaying what the previous sentence
+        said carries that sentence's statements. A name the same sentence gives the outlet
+        ("…, RIA Novosti, quoting …") is preferred over its description."""
+        starts = self._sent_starts()
+        for relay in found:
+            if relay.lemma not in self.lex.relay_verbs or relay.speaker is None or relay.speaker.get("start") is None:
+                continue
+            a, b = relay.segments[0]
+            words = self.text[a:b].lower().split()
+            if not words or len(words) > 2 or words[0] not in ("this", "it", "that", "these", "those"):
+                continue
+            named = [via for offset, _, _, via in carried if relay.sent_start <= offset < relay.sent_end]
+            if named:
+                via = named[0]
+            elif relay.mention is not None:
+                via = self._via_item(relay.mention)
+            else:
+                sp = relay.speaker
+                via = {"text": sp["text"], "start": sp["start"], "end": sp["end"], "actor_id": sp.get("actor_id"), "code": sp.get("code")}
+            before = [x for x in starts if x < relay.sent_start]
+            if not before:
+                continue
+            prev_start = before[-1]
+            for item in found:
+                if item is relay or not (prev_start <= item.cue[0] < relay.sent_start):
+                    continue
+                if (item.speaker or {}).get("actor_id") and (item.speaker or {}).get("actor_id") == via.get("actor_id"):
+                    continue
+                if via not in item.via:
+                    item.via.append(via)
 
     def _quoted_party(self, token: Any) -> Mention | None:
         """Who a quoting/citing participle names: its object, or "statements by X"."""

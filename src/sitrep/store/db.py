@@ -25,6 +25,7 @@ from sitrep.errors import NotFound, SitrepError, StoreError
 from sitrep.records import Document, Event
 from sitrep.store.filters import TABLES, Filters, where, where_sql
 from sitrep.store.schema import LATEST_VERSION, MIGRATIONS
+from sitrep.store.statements import StatementTables
 
 DOCUMENT_COLUMNS = (
     "id", "url", "source", "title", "published", "authors", "tags", "language", "text",
@@ -64,8 +65,9 @@ def _connect(path: str, *, read_only: bool) -> duckdb.DuckDBPyConnection:
         delay = min(delay * 2, 0.25)
 
 
-class Store:
-    """A DuckDB file holding the sitrep record tables."""
+class Store(StatementTables):
+    """A DuckDB file holding the sitrep record tables (statement and relation queries come
+    from :class:`sitrep.store.statements.StatementTables`)."""
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = str(path or settings.get("db"))
@@ -269,6 +271,9 @@ class Store:
                 "evidence::JSON AS evidence, confidence, pipeline_version FROM new_events"
             )
             self.con.unregister("new_events")
+        for analysis in analyses:
+            self._insert_statements(getattr(analysis, "statements", ()), analysis.actors, pipeline_version)
+        self._insert_relations([r for analysis in analyses for r in getattr(analysis, "relations", ())])
         for name, rows in (("mentions", mention_rows), ("time_refs", time_rows)):
             if rows["doc_id"]:
                 rows["pipeline_version"] = [pipeline_version] * len(rows["doc_id"])

@@ -66,11 +66,14 @@ class LoadReport:
     unchanged: int = 0
     records: dict[str, int] = field(default_factory=dict)
     rejections: int = 0
+    relations: int = 0
+    linked: int = 0
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form."""
         return {"documents": self.documents, "new": self.new, "replaced": self.replaced, "unchanged": self.unchanged,
-                "records": dict(self.records), "rejections": self.rejections}
+                "records": dict(self.records), "rejections": self.rejections, "relations": self.relations,
+                "linked": self.linked}
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
@@ -134,6 +137,7 @@ def load_output(store: Store, out: str | Path) -> LoadReport:
             "SELECT count(*) FILTER (WHERE NOT replace), count(*) FILTER (WHERE replace) FROM load_todo"
         ).fetchone()
         report.unchanged = report.documents - report.new - report.replaced
+        loaded_ids = [row[0] for row in con.execute("SELECT id FROM load_todo ORDER BY id").fetchall()]
         con.execute("BEGIN TRANSACTION")
         try:
             _load(con, views, report)
@@ -148,6 +152,14 @@ def load_output(store: Store, out: str | Path) -> LoadReport:
             con.execute(f'DROP VIEW IF EXISTS "src_{dataset}"')
         con.execute("DROP TABLE IF EXISTS load_latest")
         con.execute("DROP TABLE IF EXISTS load_todo")
+    # Cross-document work runs on the store once the documents are in, as after an ingest:
+    # relations between the loaded statements and stored ones, then copies, stories and
+    # canonical events of every document not linked yet.
+    from sitrep.link import update_links
+    from sitrep.statements.relations import link_statements
+
+    report.relations = link_statements(store, loaded_ids)
+    report.linked = update_links(store).documents
     return report
 
 
