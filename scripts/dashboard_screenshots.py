@@ -7,15 +7,13 @@ timeline.png (``--day`` or the busiest day chosen), reader.png (an event of that
 the statements of its sentence and what contradicts them), claims.png, network.png and map.png.
 
 ``--build`` first fills the store from the bundled sample (and the seed from ../shared when
-present) with statements from the statement extractor and stand-in contradictions, using the
-test fixture helper (``tests/statement_fixture.py``) until ingest stores statements itself.
+present) with the ingest pipeline.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
 import urllib.request
 from pathlib import Path
 
@@ -23,17 +21,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def build(db: Path) -> None:
-    sys.path.insert(0, str(REPO / "tests"))
-    from statement_fixture import denial_contradictions, ingest_with_statements, write_relations
-
+    from sitrep.pipeline import ingest
     from sitrep.store import Store
 
     inputs = sorted(str(p) for p in (REPO / "data" / "sample" / "wikinews").glob("*.csv"))
     inputs += sorted(str(p) for p in (REPO.parent / "shared" / "corpora" / "seed").glob("*.txt"))
     with Store(db) as store:
-        print(ingest_with_statements(inputs, store))
-        store.con.execute("DELETE FROM relations WHERE explanation LIKE 'fixture pairing%'")
-        print("relations", write_relations(store, denial_contradictions(store)))
+        print(ingest(inputs, store).as_dict())
 
 
 def get(url: str) -> dict:

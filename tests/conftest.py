@@ -66,12 +66,12 @@ def sample_rows(rows=RECORD_ROWS) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def records_store(tmp_path_factory):
-    """A store with events, statements and stand-in contradictions: four sample articles, a
-    hostile article and, when ../shared is present, the seed. Built once per test run; tests
-    must only read it."""
+    """A store filled by the ingest pipeline (events, statements, relations, stories): four
+    sample articles, a hostile article and, when ../shared is present, the seed. Built once per
+    test run; tests must only read it."""
     import csv
 
-    from statement_fixture import denial_contradictions, ingest_with_statements, write_relations
+    from sitrep.pipeline import ingest
     from sitrep.store import Store
 
     tmp = tmp_path_factory.mktemp("records")
@@ -83,6 +83,5 @@ def records_store(tmp_path_factory):
     inputs = [str(path)] + ([str(SEED)] if SEED.exists() else [])
     db = tmp / "records.duckdb"
     with Store(db) as store:
-        ingest_with_statements(inputs, store)
-        write_relations(store, denial_contradictions(store))
+        ingest(inputs, store)
     return db
