@@ -370,9 +370,13 @@ def create_app(
         format: Literal["json", "csv"] | None = FormatParam,
         store: Store = Depends(get_store),
     ) -> Response:
-        """Per outlet: documents, first and last publication day, share with injected links."""
+        """Per outlet: documents, first and last publication day, share with injected links,
+        syndicated copies, spun copies, contradicted statements, median delay behind the first
+        report (hours)."""
         items = queries.list_sources(store)
-        columns = ("source", "documents", "first_published", "last_published", "injected_links_share")
+        columns = ("source", "documents", "first_published", "last_published", "injected_links_share",
+                   "syndicated_copies", "syndicated_share", "spun", "flagged_share", "statements",
+                   "contradicted_statements", "contradicted_share", "median_delay_hours")
         return _list_response(request, format, {"items": items}, columns)
 
     @router.get(

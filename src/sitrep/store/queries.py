@@ -355,8 +355,9 @@ def list_mentions(
 
 # -- sources -----------------------------------------------------------------------------------
 def list_sources(store: Store) -> list[dict[str, Any]]:
-    """Per outlet: document count, first and last publication day, and the share (0–1) of its
-    documents whose quality flags report injected links. Largest outlets first."""
+    """Per outlet: document count, first and last publication day, the share (0–1) of its
+    documents whose quality flags report injected links, and its linking profile
+    (:func:`sitrep.link.profiles.source_profiles`). Largest outlets first."""
     rows = _rows(
         store,
         "SELECT source, count(*) AS documents, min(published_day) AS first_published, "
@@ -374,6 +375,14 @@ def list_sources(store: Store) -> list[dict[str, Any]]:
             "last_published": last.isoformat() if last else None,
             "injected_links_share": round(float(share), 4),
         })
+    # The linking stage's source profile: syndicated and spun shares, contradicted
+    # statements, median delay behind the first report.
+    from sitrep.link.profiles import source_profiles
+
+    profiles = {p["source"]: p for p in source_profiles(store.con)}
+    for row in out:
+        extra = profiles.get(row["source"]) or profiles.get(row["source"] or "(unknown)") or {}
+        row.update({k: v for k, v in extra.items() if k not in row})
     return out
 
 
