@@ -813,6 +813,40 @@ def load_extensions(path: Path) -> dict[str, Any]:
     return data
 
 
+#: Hand-written organisation tables (``name, aliases, code, sector, source, note``; aliases
+#: separated by ``|``) and the id prefix of their entries.
+ORG_TABLES = (("outlets.tsv", "outlet"), ("parties.tsv", "party"), ("armed_groups.tsv", "group"),
+              ("companies.tsv", "company"))
+_ORG_TABLE_COLUMNS = ("name", "aliases", "code", "sector", "source", "note")
+
+
+def load_org_table(path: Path, prefix: str) -> list[dict[str, Any]]:
+    """Rows of an organisation table, checked: name, code (ISO3), sector and source are
+    required, names unique."""
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    lines = [line for line in path.read_text("utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    header = lines[0].split("\t") if lines else []
+    if tuple(header[: len(_ORG_TABLE_COLUMNS)]) != _ORG_TABLE_COLUMNS[: len(header)] or len(header) < 5:
+        raise SystemExit(f"{path}: header must be {_ORG_TABLE_COLUMNS}")
+    for number, line in enumerate(lines[1:], 2):
+        cells = line.split("\t")
+        row = dict(zip(header, cells))
+        name, code, sector, source = (row.get(k, "").strip() for k in ("name", "code", "sector", "source"))
+        if not (name and code and sector and source):
+            raise SystemExit(f"{path}: row {number} ({name!r}) needs name, code, sector and source")
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise SystemExit(f"{path}: row {number} ({name!r}): code {code!r} is not ISO 3166-1 alpha-3")
+        ident = f"{prefix}-{slug(name)}-{code.lower()}"
+        if ident in seen:
+            raise SystemExit(f"{path}: duplicate entry {name!r} ({code})")
+        seen.add(ident)
+        aliases = [a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()]
+        rows.append({"id": ident, "name": name, "aliases": aliases, "code": code, "sector": sector,
+                     "source": source, "note": (row.get("note") or "").strip() or None})
+    return rows
+
+
 def ext_role(role: dict[str, Any], default_country: str | None = None,
              default_sector: str | None = None) -> dict[str, Any]:
     """An extension role in the stored shape (country and sector default to the entry's)."""
@@ -1031,6 +1065,16 @@ def build(
                 for c in entry["chairmanships"]
             ]
         curated.append(draft)
+    for table, prefix in ORG_TABLES:
+        if (data / table).exists():
+            for entry in load_org_table(data / table, prefix):
+                draft = Draft(name=entry["name"], kind="organization", code=entry["code"],
+                              sector=entry["sector"], aliases=[], roles=[],
+                              sources=[entry["source"]], id=entry["id"], curated=True,
+                              note=entry.get("note"))
+                draft.add_aliases(entry["aliases"])
+                curated.append(draft)
+                stats[f"table_{prefix}"] += 1
     for entry in ext.get("persons", []) or []:
         draft = Draft(name=entry["name"], kind="person", code=entry.get("country"),
                       sector=entry.get("sector"), aliases=[],

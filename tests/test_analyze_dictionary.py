@@ -643,3 +643,68 @@ def test_converter_display_names(raw, expected):
     tables = conv.CameoTables.load(DATA_DIR)
     kind, draft = conv.block_to_draft(block, tables, conv.Counter())
     assert [draft.name, *draft.aliases] == expected
+
+
+# ---------------------------------------------------------------------------------------------
+# Hand-written organisation tables (outlets, parties, armed groups) and emitted codes
+
+
+@pytest.mark.parametrize(
+    "name, code, sector",
+    [
+        ("Reuters", "GBR", "MED"),
+        ("Agence France-Presse", "FRA", "MED"),
+        ("Xinhua", "CHN", "MED"),
+        ("Yonhap", "KOR", "MED"),
+        ("Anadolu Agency", "TUR", "MED"),
+        ("Ukrinform", "UKR", "MED"),
+        ("Al Jazeera", "QAT", "MED"),
+        ("Bharatiya Janata Party", "IND", "PTY"),
+        ("Likud", "ISR", "PTY"),
+        ("Syrian Democratic Forces", "SYR", "REB"),
+        ("Popular Mobilization Forces", "IRQ", "MIL"),
+    ],
+)
+def test_dictionary_organisation_tables(d, name, code, sector):
+    [best, *_] = [c for c in d.lookup(name, "2022-02-01") if c.kind == "organization"]
+    assert (best.code, best.sector) == (code, sector)
+
+
+def test_dictionary_organisation_tables_are_well_formed():
+    conv = _converter()
+    for table, prefix in conv.ORG_TABLES:
+        rows = conv.load_org_table(DATA_DIR / table, prefix)
+        assert len(rows) >= 30, table
+        for row in rows:
+            assert row["source"].startswith("https://"), row
+            assert row["sector"] in {"MED", "PTY", "REB", "MIL", "OPP", "BUS"}, row
+    outlets = conv.load_org_table(DATA_DIR / "outlets.tsv", "outlet")
+    # every G20 member has at least one outlet or agency
+    g20 = {"ARG", "AUS", "BRA", "CAN", "CHN", "FRA", "DEU", "IND", "IDN", "ITA", "JPN", "KOR", "MEX",
+           "RUS", "SAU", "ZAF", "TUR", "GBR", "USA"}
+    assert g20 <= {row["code"] for row in outlets}
+
+
+def test_converter_rejects_a_bad_organisation_row(tmp_path):
+    table = tmp_path / "outlets.tsv"
+    table.write_text("name\taliases\tcode\tsector\tsource\tnote\nDaily Example\t\tXX\tMED\thttps://example.org\t\n",
+                     encoding="utf-8")
+    with pytest.raises(SystemExit, match="not ISO"):
+        _converter().load_org_table(table, "outlet")
+
+
+def test_dictionary_taliban_sector_changes_with_the_fall_of_kabul(d):
+    assert d.resolve_code("taliban", "2020-02-29").sector == "REB"
+    assert d.resolve_code("taliban", "2021-09-01").sector == "GOV"
+
+
+def test_dictionary_local_agent_flag(d):
+    assert d.agent("protesters").local and d.agent("rebels").local
+    assert not d.agent("officials").local and not d.agent("people") or not d.agent("people").local
+
+
+def test_emitted_codes_table():
+    from sitrep.analyze.dictionary import emitted_codes
+
+    table = emitted_codes()
+    assert table["SUN"] == "RUS" and table["WFP"] == "UN" and table["LAS"] == "ARL"

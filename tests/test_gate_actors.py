@@ -12,12 +12,14 @@ from sitrep.evaluate.actors import evaluate_actors
 
 from conftest import REPO, SHARED
 
-# Measured: code accuracy 0.655, sector accuracy 0.667, coded precision 0.859 over all 502
-# sentences (1,207 mentions); Wikinews alone 0.613 / coded precision 0.860. Target: 0.90.
-FLOOR_CODE = 0.64
-FLOOR_SECTOR = 0.65
-FLOOR_CODED_PRECISION = 0.84
-FLOOR_WIKINEWS_CODE = 0.60
+# Measured: code accuracy 0.781, sector accuracy 0.775, coded precision 0.875 over all 502
+# sentences (1,207 mentions); Wikinews alone 0.770 / coded precision 0.875 (before the
+# outlet, party and group tables, the 2019-2026 heads of government and sentence-context
+# coding: 0.655 / 0.667 / 0.859). Target: 0.90.
+FLOOR_CODE = 0.77
+FLOOR_SECTOR = 0.76
+FLOOR_CODED_PRECISION = 0.86
+FLOOR_WIKINEWS_CODE = 0.75
 
 
 @pytest.mark.gate

@@ -10,7 +10,17 @@ Evidence, strongest first:
 3. metonyms: capitals and seats of power used as actors ("Moscow said", "the Kremlin") stand
    for the government; used as places ("in Moscow") they are not actors at all;
 4. earlier mentions in the same article: a bare surname ("Lavrov") or a bare institution ("the
-   Foreign Ministry") takes the actor of the fuller mention before it.
+   Foreign Ministry") takes the actor of the fuller mention before it;
+5. the sentence: a bare role noun ("the president", "troops", "protesters") or a titled
+   unknown person takes the one country the sentence gives evidence of (a country name or
+   demonym, an actor already resolved, a place the gazetteer knows), never when it gives two;
+   "of <country>" after an institution or a name ("the Parliament of Ghana", "X of Benin")
+   and "in <country>" after a domestic group ("rebels in Chad") say it directly.
+
+Outlets, parties, armed groups and companies come from hand-written tables and are matched
+even where the tagger misses them. A name and its apposition ("X, the mayor of Prague"), a
+descriptor and its name ("news agency ISNA") and an employer and its person ("BBC's X") form
+one mention. Codes are emitted in sitrep's list (``emitted_codes.tsv``: SUN -> RUS, WFP -> UN).
 
 Nothing is coded without evidence: a mention none of these resolve keeps ``actor_id=None``.
 """
@@ -18,7 +28,7 @@ Nothing is coded without evidence: a mention none of these resolve keeps ``actor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Iterable
 
@@ -34,6 +44,21 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 #: Sectors of state institutions, whose bare nouns ("the president", "troops") may take the
 #: affiliation of the one country their sentence names.
 _STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "LEG", "JUD", "SPY"})
+#: Sectors of domestic non-state actors: like state institutions they take the one country
+#: their sentence names ("protesters", "rebels", "students"), and "in <country>" places them
+#: ("rebels in Chad"). Outlets, NGOs, IGOs and unidentified attackers are not in it: they act
+#: across borders, so a country named beside them is no evidence of their own.
+_DOMESTIC_SECTORS = frozenset({"CVL", "REB", "OPP", "EDU", "LAB", "AGR", "CRM", "REL", "BUS", "ELI", "PTY", "REF", "HLH"})
+#: Sectors that take the sentence's one country (see :meth:`ActorResolver._sentence_country`).
+_CONTEXT_SECTORS = _STATE_SECTORS | _DOMESTIC_SECTORS
+#: Prepositions that place a domestic non-state actor: "rebels in Chad", "students
+#: throughout Indonesia" (never a state institution: "troops in Syria" may be anyone's).
+_IN_PREPS = frozenset({"in", "inside", "throughout", "across", "from"})
+#: Entity labels whose gazetteer country is evidence of where a sentence happens.
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
+#: Labels the small tagger often gives to places ("in Lyon" as ORG); they count as places
+#: only in a locative position and when the gazetteer knows the name.
+_MISLABELLED = frozenset({"ORG", "PERSON", "NORP"})
 #: IGO codes sitrep emits (DESIGN.md: an IGO short code). Other bodies (G7, Interpol, OIC) keep
 #: the IGO sector with no code rather than a code no other dataset uses.
 IGO_CODES = frozenset({"NATO", "UN", "EU", "OSCE", "AU", "ASEAN", "IAEA", "WHO", "ICC", "IMF", "WB", "OPEC", "ARL", "CIS", "CSTO"})
@@ -86,6 +111,11 @@ class ActorResolver:
         self.people = PhraseMatcher(nlp.vocab, attr="ORTH")
         names = set(self.dictionary.actor_aliases(("person",))) | set(self.dictionary.surname_aliases())
         self.people.add("NAME", list(tokenizer.pipe(sorted(n for n in names if n and n[0].isupper()))))
+        # Hand-written organisations (outlets, parties, armed groups, IGOs) the tagger misses
+        # ("NPR", "TVN24", "Rudaw"), matched case-sensitively.
+        self.orgs = PhraseMatcher(nlp.vocab, attr="ORTH")
+        org_names = self.dictionary.actor_aliases(("organization", "igo"), curated=True)
+        self.orgs.add("ORG", list(tokenizer.pipe(sorted(n for n in org_names if n and n[0].isupper() or n[:1].isdigit() or n[:1] in "dei"))))
 
     # -- public --------------------------------------------------------------------------
     def resolve(self, doc: Doc, *, doc_id: str, on: str | None) -> ActorResult:
@@ -104,7 +134,13 @@ class ActorResolver:
                 taken[i] = True
             found.append(item)
 
-        # People first: a name with its titles is the most specific reading.
+        # Names from the hand-written tables first (outlets, parties, armed groups: the tagger
+        # often calls "Der Spiegel" or "the Houthis" a PERSON), then people: a name with its
+        # titles is the most specific reading.
+        for span in self._org_spans(doc, country_tokens):
+            item = self._named_org(doc, span, day, found, country_tokens)
+            if item is not None:
+                claim(item)
         for span in self._person_spans(doc, country_tokens, agent_spans, day):
             claim(self._person(doc, span, country_tokens, agent_spans, day))
         # Institutions and groups: "the Russian Foreign Ministry", "Ukrainian troops". A bare
@@ -137,7 +173,67 @@ class ActorResolver:
         found.sort(key=lambda f: f.start)
         self._corefer(found, doc, day)
         self._sentence_country(found, doc, country_tokens)
+        found = self._merge_appositions(found, doc)
         return self._records(found, doc, doc_id)
+
+    def _merge_appositions(self, found: list[_Found], doc: Doc) -> list[_Found]:
+        """A name and the role noun in apposition to it are one mention ("Youssef Chahed, the
+        Prime Minister of Tunisia"; "the Foreign Minister of Cyprus, Nikos Christodoulides"):
+        the dictionary's reading of the name wins, else the role gives code and sector."""
+        out = list(found)
+        i = 0
+        while i + 1 < len(out):
+            a, b = out[i], out[i + 1]
+            merged = self._apposed(doc, a, b) or self._described(doc, a, b)
+            if merged is not None:
+                out[i : i + 2] = [merged]  # and try the merged mention with the next one
+            else:
+                i += 1
+        return out
+
+    def _described(self, doc: Doc, a: _Found, b: _Found) -> _Found | None:
+        """A descriptor right before a name is part of its mention ("television broadcaster
+        PBS", "semi-official news agency ISNA", "Police spokesman Mariusz Ciarka"), and an
+        organisation before a person says whom the person works for ("BBC's Jonathan
+        Marcus", "Abu Dhabi TV photojournalist Ziad al-Sharabi")."""
+        gap = [t.text for t in doc[a.end : b.start]]
+        if b.label == "GPE" or gap not in ([], ["'s"], ["’s"]):
+            return None
+        if a.label == "AGENT" and a.actor is None and not gap and b.label in ("ORG", "PERSON", "AGENT"):
+            if b.actor is None and b.label == "PERSON" and b.title_sector is None:
+                info = self.dictionary.agent(doc[a.start : a.end].text)
+                return replace(b, start=a.start, title_sector=info.sector if info is not None else None)
+            return replace(b, start=a.start)
+        if (a.label in ("ORG", "AGENT") and a.actor is not None and a.actor.code and a.actor.kind != "person"
+                and b.label == "PERSON" and b.actor is None):
+            name = doc[b.start : b.end].text
+            sector = b.title_sector or a.actor.sector
+            actor = Actor(id=f"person:{slug(name)}", name=name, code=a.actor.code, sector=sector, kind="person")
+            return replace(b, start=a.start, actor=actor, reason="employer", title_sector=None)
+        return None
+
+    def _apposed(self, doc: Doc, a: _Found, b: _Found) -> _Found | None:
+        # The small tagger often calls a full name ORG ("Ricardo Rosselló Nevares"); an
+        # unresolved ORG with a role noun in apposition is read as a person.
+        kinds = tuple("PERSON" if f.label == "PERSON" or (f.label == "ORG" and f.actor is None) else f.label for f in (a, b))
+        if kinds not in (("PERSON", "AGENT"), ("AGENT", "PERSON")):
+            return None
+        if "," not in [t.text for t in doc[a.end : b.start]]:
+            return None
+        root_a, root_b = doc[a.start : a.end].root, doc[b.start : b.end].root
+        if not (_in_apposition(doc, root_a, b) or _in_apposition(doc, root_b, a)):
+            return None
+        person, role = (a, b) if kinds[0] == "PERSON" else (b, a)
+        actor = person.actor
+        title_sector = person.title_sector
+        if actor is None and role.actor is not None and role.actor.code is not None:
+            name = doc[person.start : person.end].text
+            actor = Actor(id=f"person:{slug(name)}", name=name, code=role.actor.code, sector=role.actor.sector, kind="person")
+        elif actor is None:
+            info = self.dictionary.agent(doc[role.start : role.end].text)
+            title_sector = title_sector or (info.sector if info is not None else None)
+        return _Found(start=a.start, end=b.end, label="PERSON", actor=actor, reason=person.reason or "apposition",
+                      surname_key=person.surname_key, title_sector=title_sector if actor is None else None)
 
     def _person_spans(self, doc: Doc, country_tokens: dict, agent_spans: list[Span], day: str | None) -> list[Span]:
         """Tagged PERSON entities plus dictionary names the tagger missed or mislabelled.
@@ -145,11 +241,17 @@ class ActorResolver:
         A dictionary-only match must resolve on its own (a full name, or the one office
         holder with that surname on the day) and must not be a title word ("Prime").
         """
-        spans = [e for e in doc.ents if e.label_ == "PERSON" and not self._is_country_span(e, country_tokens)]
+        spans = [_hyphen_extended(e) for e in doc.ents if e.label_ == "PERSON" and not self._is_country_span(e, country_tokens)]
         titles = {i for a in agent_spans for i in range(a.start, a.end)}
+        matches = _longest_first(Span(doc, s, e, label="PERSON") for _, s, e in self.people(doc))
+        # A dictionary name the tagger only half found ("Khan" of "Imran Khan") replaces the half.
+        for match in matches:
+            inner = [e for e in spans if match.start <= e.start and e.end <= match.end and (e.start, e.end) != (match.start, match.end)]
+            if inner and all(t.pos_ == "PROPN" for t in match) and _pick(self.dictionary.lookup(match.text, day), title_sector=None) is not None:
+                spans = [e for e in spans if e not in inner] + [match]
         covered = {i for e in spans for i in range(e.start, e.end)}
         ent_at = {i: e for e in doc.ents for i in range(e.start, e.end)}
-        for span in _longest_first(Span(doc, s, e, label="PERSON") for _, s, e in self.people(doc)):
+        for span in matches:
             if any(i in covered for i in range(span.start, span.end)):
                 continue
             if not all(t.pos_ == "PROPN" for t in span):
@@ -165,33 +267,124 @@ class ActorResolver:
             covered.update(range(span.start, span.end))
         return sorted(spans, key=lambda s: s.start)
 
+    def _org_spans(self, doc: Doc, country_tokens: dict) -> list[Span]:
+        """Matches of hand-written organisation names that are not part of a longer name,
+        not a country alias, and not a modifier of a non-actor ("CCTV footage")."""
+        country = {i for s in country_tokens for i in range(s, self._ends.get(s, s + 1))}
+        ent_at = {i: e for e in doc.ents for i in range(e.start, e.end)}
+        spans = []
+        exact = {(s, self._ends.get(s, s + 1)) for s in country_tokens}
+        for span in _longest_first(Span(doc, s, e) for _, s, e in self.orgs(doc)):
+            if (span.start, span.end) in exact or (span.start in country and span.end - span.start == 1):
+                continue  # "Saba" the island, not the agency: the country step decides
+            inside = [ent_at[i] for i in range(span.start, span.end) if i in ent_at]
+            if any((e.start < span.start and not (e.start == span.start - 1 and e[0].pos_ == "DET"))
+                   or (e.end > span.end and not _lower_tail(doc, span.end)) for e in inside):
+                continue  # part of a longer name ("Cumhuriyet University"), not "the" before it
+            if span.start > 0 and doc[span.start - 1].pos_ == "PROPN" and doc[span.start - 1].i not in ent_at:
+                continue
+            if self._modifies_non_actor(span):
+                continue  # "CCTV footage", "Reuters report"
+            spans.append(span)
+        return spans
+
+    def _modifies_non_actor(self, span: Span) -> bool:
+        """True for a name used as a compound modifier of a noun that names no actor."""
+        root = span.root
+        if root.dep_ not in ("compound", "amod") or span.start <= root.head.i < span.end or root.head.i < root.i:
+            return False
+        head = root.head
+        return (head.pos_ in ("NOUN", "NUM", "PROPN") and self.dictionary.agent(head.text) is None
+                and head.ent_type_ in ("", "PRODUCT", "CARDINAL"))
+
+    def _named_org(self, doc: Doc, span: Span, day: str | None, found: list[_Found], country_tokens: dict) -> _Found | None:
+        bare = self.dictionary.agent(span.text)
+        if bare is not None and bare.code is None and alias_key(bare.noun) == alias_key(span.text):
+            return None  # "Senate" (an alias of the US Congress) is a bare noun on its own
+        root = span.root
+        if root.dep_ == "pobj" and root.head.lower_ in ("on", "via", "through"):
+            return None  # a medium, not an actor: "posted on Facebook", "said via Telegram"
+        candidates = [c for c in self.dictionary.lookup(span.text, day) if c.kind in ("organization", "igo") and c.match == "alias"]
+        if not candidates:
+            return None
+        actor = self._dictionary_actor(candidates[0].actor_id, day)
+        if actor.sector in ("PTY", "OPP") and actor.code:
+            # A party acts at home: "Labour" or "the Republicans" in a sentence about another
+            # country is that country's namesake, not the party in the table.
+            codes = {code for _i, code in self._sentence_evidence(doc, span.sent, found, country_tokens)}
+            if codes and actor.code not in codes:
+                return None
+        # "the Russian Foreign Ministry" lends its actor to a later bare "the Foreign Ministry".
+        agent_key = alias_key(bare.noun) if bare is not None and not bare.code else None
+        return _Found(start=span.start, end=span.end, label="ORG", actor=actor, reason="dictionary", agent_key=agent_key)
+
+    def _sentence_evidence(self, doc: Doc, sent: Span, found: list[_Found], country_tokens: dict) -> list[tuple[int, str]]:
+        """``(token, code)`` for every piece of evidence of a country in a sentence: country
+        names, demonyms, capitals and seats; the codes of actors already resolved (not
+        outlets, which report on other countries); and places the gazetteer knows ("Gdańsk",
+        "Texas", "Mindanao"). IGO codes count too, so that "NATO" beside "Russia" leaves a
+        bare "troops" unresolved."""
+        evidence: list[tuple[int, str]] = []
+        covered: set[int] = set()
+        for start, (code, alias_type, ambiguous, _alts) in country_tokens.items():
+            if not (sent.start <= start < sent.end):
+                continue
+            covered.update(range(start, self._ends.get(start, start + 1)))
+            if (not ambiguous and alias_type in ("name", "demonym", "capital", "seat") and not _stance_prefixed(doc, start)
+                    and not _sponsor_suffixed(doc, self._ends.get(start, start + 1))):
+                evidence.append((start, code))
+        for item in found:
+            if not (sent.start <= item.start < sent.end):
+                continue
+            covered.update(range(item.start, item.end))
+            actor = item.actor
+            if (actor is not None and actor.code and actor.sector not in ("MED", "BUS") and item.reason != "sentence country"
+                    and not _sponsor_suffixed(doc, item.end) and not _stance_prefixed(doc, item.start)):
+                evidence.append((item.start, actor.code))
+        for ent in sent.ents:
+            if any(i in covered and not self._unresolved_at(found, i) for i in range(ent.start, ent.end)):
+                continue
+            if ent.label_ not in _PLACE_LABELS and not (ent.label_ in _MISLABELLED and _is_locative(ent.root)):
+                continue  # the tagger calls many places ORG or PERSON ("in Lyon")
+            code = _place_country(ent.text)
+            if code is not None:
+                evidence.append((ent.start, code))
+        return evidence
+
+    @staticmethod
+    def _unresolved_at(found: list[_Found], i: int) -> bool:
+        """True when token ``i`` lies in an unresolved ORG or PERSON (a mislabelled place)."""
+        return any(f.start <= i < f.end and f.actor is None and f.label in ("ORG", "PERSON") and not f.title_sector for f in found)
+
     def _sentence_country(self, found: list[_Found], doc: Doc, country_tokens: dict) -> None:
-        """A bare role noun ("the president", "troops") takes the one country its sentence
-        names, when it names exactly one; otherwise it stays unresolved."""
+        """A bare role noun ("the president", "troops", "protesters") takes the one country
+        its sentence gives evidence of (see :meth:`_sentence_evidence`), when there is
+        exactly one; otherwise it stays unresolved."""
+        evidence_of: dict[int, list[tuple[int, str]]] = {}
         for item in found:
             if item.actor is not None or item.label not in ("AGENT", "PERSON"):
                 continue
             if item.label == "PERSON":
-                if item.title_sector not in _STATE_SECTORS:
-                    continue  # only an official's title ties a person to the state named
+                if item.title_sector not in _CONTEXT_SECTORS:
+                    continue  # only a title ties a person to the country named
                 sector = item.title_sector
             else:
                 info = self.dictionary.agent(doc[item.start : item.end].text)
-                if info is None or info.sector not in _STATE_SECTORS:
-                    continue  # rebels and parties are not the state their sentence names
+                if info is None or not (info.sector in _STATE_SECTORS or (info.local and info.sector in _DOMESTIC_SECTORS)):
+                    continue  # outlets, NGOs, IGOs and generic nouns ("people") are not
                 sector = info.sector
             head = doc[item.end - 1]
             if any(c.ent_type_ in ("PERSON", "ORG") for c in head.children if c.dep_ in ("compound", "poss")):
                 continue  # "Trump administration": the name, not the sentence, affiliates it
             sent = doc[item.start].sent
-            codes = {
-                code for start, (code, alias_type, ambiguous, _alts) in country_tokens.items()
-                if sent.start <= start < sent.end and not ambiguous and alias_type in ("name", "demonym", "capital", "seat")
-                and not (item.start <= start < item.end) and not _stance_prefixed(doc, start)
-            }
+            if sent.start not in evidence_of:
+                evidence_of[sent.start] = self._sentence_evidence(doc, sent, found, country_tokens)
+            codes = {code for start, code in evidence_of[sent.start] if not (item.start <= start < item.end)}
             if len(codes) != 1:
                 continue
             code = codes.pop()
+            if self.dictionary.state(code) is None:
+                continue  # an IGO in sight blocks other evidence but gives no country
             text = doc[item.start : item.end].text
             if item.label == "PERSON":
                 item.actor = Actor(id=f"person:{slug(text)}", name=text, code=code, sector=sector, kind="person")
@@ -273,12 +466,22 @@ class ActorResolver:
             start = country[0]
         candidates = self.dictionary.lookup(name, day)
         surname_key = alias_key(name.split()[-1]) if name.split() else None
+        # "Patrice Talon of Benin", "Crown Prince Mohammad bin Salman of Saudi Arabia": the
+        # post-modifier is part of the mention and says whom the person acts for.
+        after = self._country_after(doc, ent.root, country_tokens, None, lambda i: ent.start <= i < ent.end)
+        end = after[0] if after is not None else ent.end
         best = _pick(candidates, title_sector=self.dictionary.agent_sector(title.text) if title else None)
+        if best is not None and best.match != "alias" and after is not None and best.code != after[1]:
+            best = None  # "King Hassan of Morocco": the sentence's country beats a partial name match
         if best is not None:
             actor = self._dictionary_actor(best.actor_id, day)
-            return _Found(start=start, end=ent.end, label="PERSON", actor=actor, reason="dictionary", surname_key=surname_key)
+            return _Found(start=start, end=end, label="PERSON", actor=actor, reason="dictionary", surname_key=surname_key)
         sector = self.dictionary.agent_sector(title.text) if title is not None else None
-        code = country[1] if country is not None else None
+        code = country[1] if country is not None else (after[1] if after is not None else None)
+        if code is None and sector in _STATE_SECTORS:
+            place = _place_before(doc, start)  # "California Attorney General Xavier Becerra"
+            if place is not None:
+                start, code = place
         if code is None and title is not None:
             info = self.dictionary.agent(title.text)
             code = info.code if info is not None else None
@@ -290,7 +493,7 @@ class ActorResolver:
         actor = None
         if code is not None:
             actor = Actor(id=f"person:{slug(name)}", name=name, code=code, sector=sector, kind="person", aliases=(name,))
-        return _Found(start=start, end=ent.end, label="PERSON", actor=actor, reason="title" if actor else "",
+        return _Found(start=start, end=end, label="PERSON", actor=actor, reason="title" if actor else "",
                       surname_key=surname_key, title_sector=sector if actor is None else None)
 
     def _apposition(self, doc: Doc, ent: Span, country_tokens: dict, agent_spans: list[Span]) -> tuple[str | None, str | None]:
@@ -337,29 +540,50 @@ class ActorResolver:
         # institution nouns before it into one mention.
         country = self._country_before(doc, start, country_tokens)
         code = info.code
+        end = span.end
         if country is not None:
             start = country[0]
             code = code or country[1]
+        elif code is None and (info.sector in _STATE_SECTORS or info.local):
+            # "the Parliament of Iraq", "Prime Ministers of Belgium", "rebels in Chad" (not
+            # "bombers of the U.S. airliner": there "of" names the target).
+            after = self._country_after(doc, span.root, country_tokens, info.sector, lambda i: span.start <= i < span.end,
+                                        local=info.local and info.sector in _DOMESTIC_SECTORS)
+            if after is not None:
+                end, code = after
+            else:
+                # "California Attorney General", "Gdańsk residents", "Texas's governor".
+                place = _place_before(doc, start)
+                if place is not None:
+                    start, code = place
         if info.kind == "igo" or (info.code and info.sector == "IGO"):
             actor = Actor(id=f"igo:{info.code.lower()}", name=span.text, code=info.code, sector="IGO", kind="igo")
             return _Found(start=start, end=span.end, label="ORG", actor=actor, reason="igo", agent_key=alias_key(span.text))
         actor = None
         if code is not None:
             actor = Actor(
-                id=f"{code}:{slug(info.noun)}", name=doc[start : span.end].text, code=code, sector=info.sector,
+                id=f"{code}:{slug(info.noun)}", name=doc[start:end].text, code=code, sector=info.sector,
                 kind="organization",
             )
         # A bare role noun with no affiliation ("officials", "the police") is not worth a
         # mention of its own unless the corefer step can resolve it.
-        return _Found(start=start, end=span.end, label="AGENT", actor=actor, reason="institution" if actor else "",
+        return _Found(start=start, end=end, label="AGENT", actor=actor, reason="institution" if actor else "",
                       agent_key=alias_key(info.noun))
 
     def _organization(self, ent: Span, country_tokens: dict, day: str | None) -> _Found | None:
         text = ent.text
         if self._is_country_span(ent, country_tokens):
             return None  # the country step reads it, with the metonymy check
+        if self._modifies_non_actor(ent):
+            return None  # "CCTV footage", "Al-Qaeda videos", "NATO treaty"
         lookup = self.dictionary.lookup(text, day)
         candidates = [c for c in lookup if c.kind in ("igo", "organization", "state") and c.match == "alias"]
+        bare = self.dictionary.agent(text)
+        if (bare is not None and bare.code is None and bare.kind == "agent" and alias_key(bare.noun) == alias_key(text)
+                and not any(c.kind == "igo" for c in candidates)):
+            # "the Senate", "Congress", "Parliament": a bare institution noun is no one
+            # country's; its country comes from the sentence or an earlier mention.
+            return _Found(start=ent.start, end=ent.end, label="AGENT", agent_key=alias_key(bare.noun))
         if candidates:
             actor = self._dictionary_actor(candidates[0].actor_id, day)
             return _Found(start=ent.start, end=ent.end, label=ent.label_, actor=actor, reason="dictionary")
@@ -375,11 +599,80 @@ class ActorResolver:
             return _Found(start=ent.start, end=ent.end, label=ent.label_, actor=actor, reason="institution")
         if ent.label_ == "FAC":
             return None
+        inside = self._country_inside(ent, country_tokens) if info is not None else None
+        if inside is not None:
+            # "Federal Aviation Office of Germany", "Turkish Airlines": an unknown body named
+            # for one country acts for it; its sector comes from its institution noun.
+            sector = info.sector if info is not None else None
+            actor = Actor(id=f"{inside}:{slug(text)}", name=text, code=inside, sector=sector, kind="organization")
+            return _Found(start=ent.start, end=ent.end, label=ent.label_, actor=actor, reason="name country")
         # "The Foreign Ministry" tagged ORG: an institution noun that an earlier, fuller
-        # mention ("the Russian Foreign Ministry") resolves.
+        # mention ("the Russian Foreign Ministry") resolves, or the sentence's one country.
+        if info is not None and alias_key(info.noun) == alias_key(text):
+            return _Found(start=ent.start, end=ent.end, label="AGENT", agent_key=alias_key(info.noun))
         agent_key = alias_key(info.noun) if info is not None else None
         return _Found(start=ent.start, end=ent.end, label=ent.label_, surname_key=surname_key if len(ent) <= 2 else None,
                       agent_key=agent_key)
+
+    def _country_inside(self, ent: Span, country_tokens: dict) -> str | None:
+        """The one country an organisation's name starts with or ends on ("Turkish
+        Airlines", "Supreme Court of Puerto Rico"), or None."""
+        codes = set()
+        for start, (code, alias_type, ambiguous, _alts) in country_tokens.items():
+            if not (ent.start <= start < ent.end) or ambiguous or alias_type not in ("name", "demonym"):
+                continue
+            end = self._ends.get(start, start + 1)
+            first = start == ent.start or (start == ent.start + 1 and ent[0].lower_ == "the")
+            last = end == ent.end and start >= 2 and ent.doc[start - 1].lower_ in ("of", "the")
+            if not (first or last) or _stance_prefixed(ent.doc, start):
+                return None
+            codes.add(code)
+        return codes.pop() if len(codes) == 1 else None
+
+    def _token_country(self, doc: Doc, token: Token, country_tokens: dict, *, places: bool) -> str | None:
+        """The country a noun names: a country alias ("Benin", "the Slovak Republic") or, with
+        ``places``, a place the gazetteer knows ("Paris", "Texas")."""
+        for start, (code, alias_type, ambiguous, _alts) in country_tokens.items():
+            if start <= token.i < self._ends.get(start, start + 1):
+                if ambiguous or alias_type not in ("name", "capital"):
+                    return None
+                return code
+        if places and (token.ent_type_ in _PLACE_LABELS or token.ent_type_ in _MISLABELLED):
+            ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+            if ent is not None:
+                return _place_country(ent.text)
+        return None
+
+    def _country_after(
+        self, doc: Doc, head: Token, country_tokens: dict, sector: str | None, inside, *, local: bool = False,
+    ) -> tuple[int, str] | None:
+        """``(end token, code)`` of a post-modifier that says whose an actor is: "of Benin",
+        "of the Slovak Republic", "of Paris" (a place: local government), and for domestic
+        non-state actors "in Chad", "throughout Indonesia"."""
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.i < head.i or inside(prep.i):
+                continue
+            word = prep.lower_
+            if word != "of" and not (word in _IN_PREPS and local):
+                continue
+            places = word == "of" and sector in _STATE_SECTORS
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                code = self._token_country(doc, obj, country_tokens, places=places)
+                if code is None and word == "of":
+                    # "the police of the Autonomous Region in Muslim Mindanao"
+                    for inner in obj.children:
+                        if inner.dep_ == "prep" and inner.lower_ in ("in", "of"):
+                            for obj2 in inner.children:
+                                if obj2.dep_ == "pobj":
+                                    code = self._token_country(doc, obj2, country_tokens, places=sector in _STATE_SECTORS)
+                if code is not None:
+                    end = max(t.i for t in prep.subtree) + 1
+                    if any(t.dep_ in ("relcl", "acl") or t.pos_ == "VERB" for t in prep.subtree):
+                        return None
+                    return end, code
+        return None
 
     # -- countries and seats ---------------------------------------------------------------
     def _country_actor(
@@ -471,17 +764,124 @@ class ActorResolver:
         return ActorResult(mentions=tuple(mentions), actors=actors)
 
 
+#: Population above which an untagged proper noun that is a place's own name counts as that
+#: place ("Gdańsk residents").
+BIG_PLACE = 200_000
+
+
+@lru_cache(maxsize=4096)
+def _place_country(name: str, min_population: int = 0) -> str | None:
+    """The country of a place name the gazetteer knows confidently (its own name, or an
+    alternate name of a large place), or None. With ``min_population`` only its own name
+    of a place at least that large counts."""
+    from sitrep.analyze.places import BACKOFF_MIN_POPULATION, Gazetteer
+
+    for place, exact in Gazetteer.load().lookup_matches(name)[:1]:
+        if min_population and not (exact and place.population >= min_population):
+            return None
+        if place.country and (exact or place.population >= BACKOFF_MIN_POPULATION):
+            return place.country
+    return None
+
+
+#: "Iran-backed rebels", "Russian-funded outlets": the country is a sponsor, not the group's.
+_SPONSOR_WORDS = frozenset({"backed", "sponsored", "supported", "funded", "allied", "aligned", "armed", "trained", "controlled"})
+
+
+def _sponsor_suffixed(doc: Doc, end: int) -> bool:
+    """True when a country alias ending at token ``end`` is a sponsor: "Iran-backed",
+    "backed by Iran"."""
+    last = doc[end - 1]
+    if last.head.lower_ == "by" and last.head.head.lower_ in _SPONSOR_WORDS:
+        return True
+    if end < len(doc) and doc[end].text == "-":
+        end += 1
+    return end < len(doc) and doc[end].lower_ in _SPONSOR_WORDS
+
+
+def _place_before(doc: Doc, start: int) -> tuple[int, str] | None:
+    """``(start token, code)`` of a place name modifying a phrase that starts at ``start``
+    ("California Attorney General", "Gdańsk residents", "Texas's governor"), when the
+    gazetteer knows it confidently."""
+    i = start - 1
+    if i >= 0 and doc[i].text in ("'s", "’s"):
+        i -= 1
+    if i < 0:
+        return None
+    tok = doc[i]
+    if tok.ent_type_ == "" and tok.pos_ == "PROPN" and tok.is_title and tok.dep_ in ("compound", "poss") and not (i > 0 and doc[i - 1].pos_ == "PROPN"):
+        # An untagged one-word place ("Gdańsk residents"): only a large place by its own name.
+        code = _place_country(tok.text, min_population=BIG_PLACE)
+        return None if code is None else (i, code)
+    if tok.ent_type_ not in _PLACE_LABELS:
+        return None
+    ent = next((e for e in doc.ents if e.start <= i < e.end), None)
+    if ent is None or ent.end != i + 1 or ent.root.dep_ not in ("compound", "poss", "nmod", "amod"):
+        return None
+    code = _place_country(ent.text)
+    return None if code is None else (ent.start, code)
+
+
+def _lower_tail(doc: Doc, end: int) -> bool:
+    """True when what follows a name inside the tagger's entity is no part of a name ("of
+    bank robberies" after "Associated Press")."""
+    nxt = doc[end] if end < len(doc) else None
+    if nxt is not None and nxt.lower_ == "of" and end + 1 < len(doc):
+        nxt = doc[end + 1]
+    return nxt is not None and nxt.is_lower
+
+
+def _hyphen_extended(span: Span) -> Span:
+    """A name the tagger cut at a hyphen ("Prayut Chan" of "Prayut Chan-o-cha") with the
+    rest of the hyphenated word put back."""
+    doc, end = span.doc, span.end
+    while (end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_
+           and not doc[end].whitespace_ and doc[end + 1].is_alpha):
+        end += 2
+    return span if end == span.end else Span(doc, span.start, end, label=span.label_)
+
+
+def _in_apposition(doc: Doc, root: Token, other: _Found) -> bool:
+    """True when ``other`` lies in an apposition of ``root`` with nothing but punctuation and
+    determiners between them: "Nancy Pelosi, the Speaker of the House" (the House is inside
+    the apposition of Pelosi), "the Foreign Minister of Cyprus, Nikos Christodoulides"."""
+    for child in root.children:
+        if child.dep_ != "appos":
+            continue
+        sub = {t.i for t in child.subtree}
+        if not all(i in sub for i in range(other.start, other.end)):
+            continue
+        lo, hi = (root.i + 1, child.left_edge.i) if child.i > root.i else (child.right_edge.i + 1, root.i)
+        between = [t for t in doc[lo:hi] if not (other.start <= t.i < other.end)]
+        if all(t.is_punct or t.pos_ == "DET" or t.i in sub or t.head.i == root.i and t.dep_ in ("compound", "flat") for t in between):
+            return True
+    return False
+
+
 def _stance_prefixed(doc: Doc, start: int) -> bool:
     """True for "pro-Kremlin", "anti-American": a stance, not an affiliation."""
     return start >= 2 and doc[start - 1].text == "-" and doc[start - 2].lower_ in ("pro", "anti")
 
 
 def _igo_code(actor: Actor) -> Actor:
-    """Drop a code outside :data:`IGO_CODES` from an IGO (see there for why)."""
-    if actor.code and (actor.kind == "igo" or actor.sector == "IGO") and len(actor.code) != 3 and actor.code not in IGO_CODES:
-        return Actor(id=actor.id, name=actor.name, code=None, sector=actor.sector, kind=actor.kind,
+    """The code sitrep emits: a former state's successor and the UN for UN bodies
+    (``emitted_codes.tsv``); no code for an IGO outside :data:`IGO_CODES` (see there)."""
+    from sitrep.analyze.dictionary import emitted_codes
+
+    code = actor.code
+    table = emitted_codes()
+    if code in table:
+        code = table[code]
+    elif code and (actor.kind == "igo" or actor.sector == "IGO") and code not in IGO_CODES and not _is_state_code(code):
+        code = None
+    if code != actor.code:
+        return Actor(id=actor.id, name=actor.name, code=code, sector=actor.sector, kind=actor.kind,
                      aliases=actor.aliases, roles=actor.roles)
     return actor
+
+
+def _is_state_code(code: str) -> bool:
+    return default_dictionary().state(code) is not None
 
 
 def _longest_first(spans: Iterable[Span]) -> list[Span]:

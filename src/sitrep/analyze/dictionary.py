@@ -41,6 +41,7 @@ ACTORS_FILE = "actors.jsonl.gz"
 COUNTRIES_FILE = "countries.tsv"
 AGENTS_FILE = "agents.tsv"
 VARIANTS_FILE = "name_variants.tsv"
+EMITTED_FILE = "emitted_codes.tsv"
 
 #: Actor kinds, as in :class:`sitrep.records.Actor`.
 KINDS = ("state", "person", "organization", "igo")
@@ -373,6 +374,8 @@ class AgentInfo:
 
     ``code`` is set when the noun names one country's or IGO's institution ("State Department"
     -> USA, "NATO" -> NATO); ``cameo`` keeps the petrarch2 agent code when it came from there.
+    ``local`` (flag ``local``) marks a domestic non-state group ("protesters", "rebels",
+    "students") that takes the country it acts in, like a state institution does.
     """
 
     noun: str
@@ -382,6 +385,7 @@ class AgentInfo:
     cameo: str | None = None
     source: str | None = None
     case_sensitive: bool = False
+    local: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -745,16 +749,18 @@ class ActorDictionary:
     # -- alias lists for spaCy matchers ---------------------------------------------------
 
     def actor_aliases(
-        self, kinds: Iterable[str] = KINDS, *, variants: bool = False
+        self, kinds: Iterable[str] = KINDS, *, variants: bool = False, curated: bool = False
     ) -> dict[str, tuple[str, ...]]:
         """Surface form -> actor ids, over every name and alias of the given kinds (for a
         PhraseMatcher; match case-sensitive forms such as "WHO" on ``ORTH``, see
         :meth:`case_sensitive_aliases`). With ``variants=True`` every transliteration of
-        the given names is added too ("Sergei Lavrov" from "Sergey Lavrov")."""
+        the given names is added too ("Sergei Lavrov" from "Sergey Lavrov"). With
+        ``curated=True`` only hand-written entries count (extensions.yaml and the outlet,
+        party and armed-group tables)."""
         wanted = set(kinds)
         table: dict[str, list[str]] = {}
         for raw in self._raw:
-            if raw["kind"] not in wanted:
+            if raw["kind"] not in wanted or (curated and not raw.get("curated")):
                 continue
             forms = dict.fromkeys((raw["name"], *raw.get("aliases", ())))
             if variants and raw["kind"] == "person":
@@ -919,9 +925,20 @@ def read_agents(path: Path) -> list[AgentInfo]:
             source=row.get("source") or None,
             case_sensitive="case" in (row.get("flags") or "").split(",")
             or _case_sensitive(row["noun"]),
+            local="local" in (row.get("flags") or "").split(","),
         )
         for row in _tsv_rows(path)
     ]
+
+
+@lru_cache(maxsize=1)
+def emitted_codes() -> dict[str, str | None]:
+    """Dictionary code -> the code sitrep emits for it (``emitted_codes.tsv``): former states
+    become their successor ("SUN" -> "RUS"), UN bodies the UN ("WFP" -> "UN")."""
+    path = DATA_DIR / EMITTED_FILE
+    if not path.exists():
+        return {}
+    return {row["code"]: (row.get("emit") or None) for row in _tsv_rows(path)}
 
 
 def default_dictionary() -> ActorDictionary:
