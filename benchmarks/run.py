@@ -60,6 +60,11 @@ def suite_analysis(shared: Path) -> dict | None:
         f"analysis: {row['analysis_words_per_s']} words/s vs bare nlp.pipe {row['bare_nlp_pipe_words_per_s']} words/s "
         f"(overhead {row['overhead']:.1%}, target <= 25%) on {row['words']} words"
     )
+    print(
+        f"event coding: adds {row['coding_share']:.1%} to analysis (coder {row['coding_s']} s, {row['events']} events; "
+        f"target <= 15%); whole runs: {row['analysis_words_per_s']} words/s with events vs "
+        f"{row['analysis_without_events_words_per_s']} without ({row['coding_overhead']:+.1%})"
+    )
     return {"wikinews_sample": row}
 
 

@@ -176,6 +176,10 @@ def test_cli_evaluate_plover_on_a_small_gold_file(tmp_path):
     }) + "\n")
     result = json.loads(sitrep("evaluate", "plover", str(gold), "--json").stdout)
     assert result["n"] == 1
-    assert {"type_accuracy", "type_macro_f1", "actor_code_accuracy", "no_event_rate"} <= set(result)
+    assert {"type_accuracy", "type_macro_f1", "actor_code_accuracy", "actor_code_precision", "no_event_rate"} <= set(result)
+    assert "items" not in result
+    detailed = json.loads(sitrep("evaluate", "plover", str(gold), "--json", "--details").stdout)
+    (item,) = detailed["items"]
+    assert item["id"] == "t1" and item["sources"] == ["RUS"] and item["predicted"]["type"] == "ASSAULT"
     proc = sitrep("evaluate", "plover", str(tmp_path / "missing.jsonl"), "--json", check=False)
     assert proc.returncode != 0

@@ -4,6 +4,7 @@ analyses for the participant rules, and the pattern data and its converter."""
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
@@ -179,7 +180,67 @@ def test_coder_seed_cyber_attack_on_government_websites(seed_events):
 def test_coder_seed_nato_deploys_troops_to_latvia_and_romania(seed_events):
     events = [e for e in _in_sentence(seed_events, "deploying more troops to Latvia") if e.type == "MOBILIZE"]
     assert events and all(e.actor["code"] == "NATO" for e in events)
-    assert any((e.location or {}).get("name") == "Latvia" for e in events)
+    # One event per destination, each located there; the announcement ("a reinforcement of the
+    # eastern flank") is the same happening and is not told a second time.
+    by_recipient = {e.recipient["code"]: e for e in events}
+    assert set(by_recipient) == {"LVA", "ROU"} and len(events) == 2
+    assert by_recipient["LVA"].location["name"] == "Latvia"
+    assert by_recipient["ROU"].location["name"] == "Romania"
+
+
+def test_coder_seed_kremlin_surrounds_ukraine(seed_events):
+    (event,) = [e for e in _in_sentence(seed_events, "began deploying around 100,000 troops") if e.type == "MOBILIZE"]
+    assert event.recipient["code"] == "UKR"
+    assert event.date_precision == "interval"
+
+
+def test_coder_seed_geneva_talks(seed_events):
+    event = _one(_in_sentence(seed_events, "held face-to-face talks"), "CONSULT")
+    assert event.actor["code"] == "RUS" and "Blinken" in event.recipient["text"]
+    assert (event.date, event.date_precision) == ("2022-01-21", "day")
+    assert event.location["name"] == "Geneva" and event.mode == "third-party"
+    assert event.factuality == "asserted"
+
+
+def test_coder_seed_us_officials_received_russias_follow_up(seed_events):
+    event = _one(_in_sentence(seed_events, "received written follow-up from Russia"), "CONSULT")
+    assert event.actor["code"] == "RUS" and event.recipient["code"] == "USA"
+    assert event.factuality == "reported"
+    assert event.date == "2022-01-31"
+
+
+def test_coder_seed_denied_sending_is_dated_by_the_denial(seed_events):
+    # "On Tuesday, February 1, the Ministry denied …, saying that Moscow had not yet sent
+    # Washington a final response to the … document presented … on January 26": January 26 dates
+    # the document, not the (denied) sending.
+    (event,) = [e for e in _in_sentence(seed_events, "had not yet sent Washington") if e.type == "CONSULT"]
+    assert event.factuality == "negated"
+    assert event.date == "2022-02-01" and event.date_precision == "day"
+
+
+def test_coder_seed_codes_nothing_that_is_no_event(seed_events):
+    # "does not want to spark a conflict" is no accusation; "Regarding the deployment of troops"
+    # refers to the deployment already coded; the page's injected links and footer hold none.
+    assert not [e for e in seed_events if e.type == "ACCUSE" and e.evidence["trigger"]["text"] == "spark"]
+    # "a final response to the security guarantees document": the tagger's verb is a noun.
+    assert not [e for e in seed_events if e.evidence["trigger"]["text"] == "guarantees"]
+    assert not _in_sentence(seed_events, "Regarding the deployment of troops")
+    text = SEED.read_text(encoding="utf-8")
+    junk_lines = [(m.start(), m.end()) for m in re.finditer(r"(?m)^(See also|Leave a Reply|Read Security International).*$", text)]
+    assert len(junk_lines) >= 4
+    for e in seed_events:
+        trigger = e.evidence["trigger"]["start"]
+        assert not any(start <= trigger < end for start, end in junk_lines), e
+
+
+def test_coder_seed_unreal_events_are_never_asserted(seed_events):
+    # What analysts believe Russia will not do, what it has not done, what it could do.
+    for fragment, trigger, factuality in (("Russia will not attack", "attack", "negated"),
+                                          ("has not gathered enough forces", "gathered", "negated"),
+                                          ("promised to send 8,500 soldiers", "send", "future"),
+                                          ("phone talks between Lavrov", "talks", "future")):
+        events = [e for e in _in_sentence(seed_events, fragment) if e.evidence["trigger"]["text"] == trigger]
+        assert events and all(e.factuality == factuality for e in events), (fragment, events)
 
 
 def test_coder_seed_west_threatens_sanctions(seed_events):
@@ -208,16 +269,17 @@ def test_coder_seed_events_are_valid(seed_events):
 # --------------------------------------------------------------------------------------------
 # Hand-built analyses: participants come from the analysis, not from the coder's guesses
 
-def _analysis(nlp, text: str, actors: dict[str, tuple[str, str | None]], *, times=(), published="2000-01-01") -> Analysis:
-    """An analysis of ``text`` whose actor mentions are every occurrence of the given names."""
+def _analysis(nlp, text: str, actors: dict[str, tuple], *, times=(), published="2000-01-01") -> Analysis:
+    """An analysis of ``text`` whose actor mentions are every occurrence of the given names
+    (each ``(code, sector)`` or ``(code, sector, kind)``; kind defaults to ``state``)."""
     import re
 
     doc = nlp(text)
     base = analyze_parsed(Document(id="d1", text=text, published=published), doc, steps=("places", "quantities"))
     mentions, records = [], {}
-    for name, (code, sector) in actors.items():
-        actor_id = f"test:{code}"
-        records[actor_id] = Actor(id=actor_id, name=name, code=code, sector=sector, kind="state")
+    for name, (code, sector, *kind) in actors.items():
+        actor_id = f"test:{code or name}"
+        records[actor_id] = Actor(id=actor_id, name=name, code=code, sector=sector, kind=kind[0] if kind else "state")
         for found in re.finditer(re.escape(name), text):
             mentions.append(Mention(doc_id="d1", start=found.start(), end=found.end(), text=name, label="ORG",
                                     actor_id=actor_id))
@@ -294,6 +356,99 @@ def test_coder_frames_make_one_event(nlp, text, event_type):
     assert events[0].actor["code"] == "ARN"
 
 
+@pytest.mark.parametrize(
+    ("text", "factuality"),
+    [
+        ("Arnor said Gondor must withdraw its troops.", "asserted"),  # the demand was made
+        ("Arnor urged Gondor not to attack.", "asserted"),
+        ("Arnor might urge Gondor to withdraw its troops.", "hypothetical"),
+    ],
+)
+def test_coder_framed_event_is_as_factual_as_its_frame(nlp, text, factuality):
+    a = _analysis(nlp, text, {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    (event,) = [e for e in code_events(a) if e.type == "REQUEST"]
+    assert event.actor["code"] == "ARN" and event.recipient["code"] == "GON"
+    assert event.factuality == factuality
+
+
+def test_coder_refused_cooperation_reported_as_a_promise_not_to_is_a_rejection(nlp):
+    a = _analysis(nlp, "Arnor said it would not send aid to Gondor.", {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    assert [(e.type, e.factuality) for e in code_events(a)] == [("REJECT", "asserted")]
+
+
+def test_coder_coordinated_participants_give_one_event_each(nlp):
+    names = {"Arnor": ("ARN", None), "Gondor": ("GON", None), "Rohan": ("ROH", None)}
+    a = _analysis(nlp, "Arnor and Gondor attacked Rohan.", names)
+    assert sorted((e.actor["code"], e.recipient["code"]) for e in code_events(a)) == [("ARN", "ROH"), ("GON", "ROH")]
+    a = _analysis(nlp, "Arnor attacked Gondor and Rohan.", names)
+    assert sorted((e.actor["code"], e.recipient["code"]) for e in code_events(a)) == [("ARN", "GON"), ("ARN", "ROH")]
+    events = code_events(a)
+    assert len({e.id for e in events}) == 2
+
+
+def test_coder_coordinated_subjects_of_a_meeting_meet_each_other(nlp):
+    a = _analysis(nlp, "Arnor and Gondor held talks on Monday.", {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    event = _one(code_events(a), "CONSULT")
+    assert (event.actor["code"], event.recipient["code"]) == ("ARN", "GON")
+
+
+def test_coder_role_only_recipient_of_repression_is_domestic(nlp):
+    names = {"Arnor police": ("ARN", "COP"), "demonstrators": (None, "CVL")}
+    a = _analysis(nlp, "Arnor police arrested demonstrators on Monday.", names)
+    event = _one(code_events(a), "COERCE")
+    assert event.recipient["text"] == "demonstrators" and event.recipient["code"] == "ARN"
+
+
+def test_coder_passive_arrest_without_agent_is_by_the_place(nlp):
+    # "was arrested in Lebanon": by that country's authorities (the place's country).
+    a = _analysis(nlp, "A Gondor journalist was arrested in Lebanon.", {"Gondor journalist": ("GON", "JRN")})
+    event = _one(code_events(a), "COERCE")
+    assert event.actor["code"] == "LBN" and event.recipient["code"] == "GON"
+
+
+def test_coder_person_named_with_another_country_is_coded_by_the_text(nlp):
+    names = {"King Hassan": ("JOR", "ELI", "person"), "Morocco": ("MAR", None), "Gondor": ("GON", None)}
+    a = _analysis(nlp, "King Hassan of Morocco visited Gondor.", names)
+    event = _one(code_events(a), "CONSULT")
+    assert event.actor["code"] == "MAR" and event.recipient["code"] == "GON"
+
+
+def test_coder_stray_by_agent_of_a_passive(nlp):
+    text = "Ousted leader Arnold has been accused of misusing funds, much of it believed stolen, by Gondor officials."
+    a = _analysis(nlp, text, {"Arnold": ("ARN", "ELI", "person"), "Gondor officials": ("GON", "GOV")})
+    event = _one(code_events(a), "ACCUSE")
+    assert event.actor["code"] == "GON" and event.recipient["code"] == "ARN"
+
+
+@pytest.mark.parametrize(
+    ("text", "event_type", "mode", "recipient"),
+    [
+        ("Arnor mobilized reservists for a war against Gondor.", "MOBILIZE", "troops", "GON"),
+        ("Arnor threatened to attack unless Gondor withdrew.", "THREATEN", "violence", "GON"),
+        ("Arnor threatened to stop talks with Gondor.", "THREATEN", "relations", "GON"),
+    ],
+)
+def test_coder_recipient_and_mode_from_purpose_condition_and_ending(nlp, text, event_type, mode, recipient):
+    a = _analysis(nlp, text, {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    event = _one(code_events(a), event_type)
+    assert (event.actor["code"], event.mode, (event.recipient or {}).get("code")) == ("ARN", mode, recipient)
+
+
+def test_coder_event_noun_in_a_topic_phrase_is_no_new_event(nlp):
+    a = _analysis(nlp, "Regarding the attack on Gondor, Arnor repeated its position.",
+                  {"Arnor": ("ARN", None), "Gondor": ("GON", None)})
+    assert code_events(a) == []
+
+
+def test_coder_date_comes_from_the_events_own_clause(nlp):
+    text = "Arnor attacked Gondor, which had signed the treaty on Friday."
+    friday = TimeRef(doc_id="d1", start=text.index("Friday"), end=text.index("Friday") + 6, text="Friday",
+                     value="1999-12-31", precision="day")
+    a = _analysis(nlp, text, {"Arnor": ("ARN", None), "Gondor": ("GON", None)}, times=[friday])
+    event = _one(code_events(a), "ASSAULT")
+    assert (event.date, event.date_precision) == ("2000-01-01", "publication")
+
+
 # --------------------------------------------------------------------------------------------
 # Pattern data and its converter
 
@@ -316,6 +471,11 @@ def test_coder_hand_patterns_reject_unknown_types():
         load_rules("blocks: []\n", "verbs:\n- {lemmas: [hit], type: ASSAULT, mode: tickle}\n")
     with pytest.raises(InvalidPattern):
         load_rules("blocks: []\n", "verbs:\n- {lemmas: [hit], type: ASSAULT, object: ['@nolist']}\n")
+    # An unquoted "on" is a YAML boolean: the pattern would silently never match.
+    with pytest.raises(InvalidPattern):
+        load_rules("blocks: []\n", "verbs:\n- {lemmas: [call], preps: [[on]], type: REQUEST}\n")
+    with pytest.raises(InvalidPattern):
+        load_rules("blocks: []\n", "recipient_preps: [against, on]\n")
 
 
 @pytest.mark.parametrize(

@@ -49,11 +49,12 @@ def evaluate_actors(
 def evaluate_plover(
     gold: Path = typer.Argument(..., help="PLOVER gold JSONL, e.g. ../shared/eval/plover/plover_gsr_dev.jsonl."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    details: bool = typer.Option(False, "--details", help="Add, per sentence, the gold and the best predicted event."),
 ) -> None:
     """Score the event coder on PLOVER gold sentences (type, actor, recipient, mode)."""
     from sitrep.evaluate.plover import evaluate_plover as run_eval
 
-    _report(lambda: run_eval(gold), as_json)
+    _report(lambda: run_eval(gold, details=details), as_json)
 
 
 @evaluate_app.command("cameo")

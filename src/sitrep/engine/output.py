@@ -5,6 +5,7 @@ Layout (hive partitioning, readable in place by DuckDB, pyarrow, Spark or Ray)::
     DIR/documents/published_day=2022-02-01/part-<run>-<n>.parquet
     DIR/mentions/..., DIR/time_refs/..., DIR/events/..., DIR/statements/...   (same days)
     DIR/actors/part-<run>-<n>.parquet        actors referred to (not per day)
+    DIR/relations/part-<run>-<n>.parquet     relations found within a document (not per day)
     DIR/origins/part-<run>-<n>.parquet       every (document, origin) read
     DIR/rejections/part-<run>-<n>.parquet    every input that was rejected, with code and reason
     DIR/_pipeline.json                       the pipeline versions that wrote here, with components

@@ -38,7 +38,7 @@ VERSION_COLUMN = "pipeline_version"
 DOCUMENT_EXTRA = ("processed_at",)
 
 #: Datasets that are not split by publication day (one row may belong to many documents).
-UNPARTITIONED = {"actors", "rejections", "origins"}
+UNPARTITIONED = {"actors", "rejections", "origins", "relations"}
 
 REJECTIONS_SCHEMA = pa.schema([
     ("origin", pa.string()), ("code", pa.string()), ("reason", pa.string()),

@@ -32,6 +32,9 @@ every figure. The figures:
   codes.
 - ``mode_accuracy``: over sentences whose gold mode is a mode of the gold type (after
   normalisation), the share whose best event has that type and that mode.
+- ``actor_code_precision``, ``recipient_code_precision``: the same matches over the sentences
+  whose best event *has* an actor (a recipient) code: how often a code the coder gives is right,
+  where the accuracies also count the sentences it leaves without one.
 - ``no_event_rate``: share of sentences with no predicted event.
 - ``n``: sentences scored; ``per_type``: precision, recall, F1 and support per type.
 """
@@ -192,6 +195,7 @@ def _best(events: Sequence[Event], gold: GoldEvent) -> Event | None:
 def score(pairs: Iterable[tuple[GoldEvent, Sequence[Event]]]) -> dict[str, Any]:
     """The figures of the module docstring for (gold, predicted events) pairs."""
     n = type_ok = actor_ok = recipient_ok = recipient_n = mode_ok = mode_n = none = 0
+    actor_given = recipient_given = recipient_given_ok = 0
     tp: dict[str, int] = {}
     fp: dict[str, int] = {}
     fn: dict[str, int] = {}
@@ -211,10 +215,15 @@ def score(pairs: Iterable[tuple[GoldEvent, Sequence[Event]]]) -> dict[str, Any]:
                 fp[predicted] = fp.get(predicted, 0) + 1
         if best is not None and _participant_key(best.actor) in gold.sources:
             actor_ok += 1
+        if best is not None and _participant_key(best.actor) is not None:
+            actor_given += 1
         if gold.targets:
             recipient_n += 1
             if best is not None and _participant_key(best.recipient) in gold.targets:
                 recipient_ok += 1
+            if best is not None and _participant_key(best.recipient) is not None:
+                recipient_given += 1
+                recipient_given_ok += _participant_key(best.recipient) in gold.targets
         if gold.mode:
             mode_n += 1
             if best is not None and best.type in gold.types and best.mode == gold.mode:
@@ -236,6 +245,8 @@ def score(pairs: Iterable[tuple[GoldEvent, Sequence[Event]]]) -> dict[str, Any]:
         "actor_code_accuracy": actor_ok / n if n else 0.0,
         "recipient_code_accuracy": recipient_ok / recipient_n if recipient_n else 0.0,
         "mode_accuracy": mode_ok / mode_n if mode_n else 0.0,
+        "actor_code_precision": actor_ok / actor_given if actor_given else 0.0,
+        "recipient_code_precision": recipient_given_ok / recipient_given if recipient_given else 0.0,
         "no_event_rate": none / n if n else 0.0,
         "n": n,
         "n_recipient": recipient_n,

@@ -16,27 +16,52 @@ How a sentence is coded:
    sending", "urged X to withdraw", "promised to send") is combined with it as the frame tables
    of ``patterns.yaml`` say: THREATEN, AGREE, REQUEST or REJECT for the whole, or a factuality
    (negated, future, reported, hypothetical) for the embedded event.
-3. **Participants.** The actor is the subject (the by-agent in the passive); the recipient the
-   indirect or direct object, or a phrase with against/on/with/to/…; for event nouns, the
-   subject of the verb they are the object of, a possessor, "between X and Y". A participant is
-   the actor mention (``Analysis.mentions``) inside that phrase; a named entity with no mention
-   still counts as named. **An event needs at least one resolved or named participant.**
-4. **Attributes.** Date from a time expression in the sentence (else the publication date,
-   ``date_precision="publication"``), location from a place in the same clause, quantity from a
-   count on the event's object ("100,000 troops"), evidence offsets, confidence.
+3. **Participants.** The actor is the subject (the by-agent in the passive, also one the parser
+   hung on the clause above); the recipient the indirect or direct object, or a phrase with
+   against/on/with/to/… (not "on the border": a place); for event nouns, the subject of the verb
+   they are the object of, a possessor, "between X and Y". A participant is the actor mention
+   (``Analysis.mentions``) inside that phrase; a named entity with no mention still counts as
+   named. A person named with another country or organization than the resolver gave him ("King
+   Hassan of Morocco", "Kenzo Oshima, the United Nations relief coordinator") is coded by the
+   text. Coordinated participants ("Latvia and Romania") give one event each; the second of
+   coordinated subjects of a meeting or joint act is the first's partner. Participants named
+   only by a role ("demonstrators", "activists", "ethnic Albanians") take the country of the place
+   the event happens in, else, for mostly internal event types (repression, protest), the other
+   side's; a protest with no named target is against the protesters' own government; "was
+   arrested in Lebanon" is by that country (``domestic`` in ``patterns.yaml``). **An event needs
+   at least one resolved or named participant.**
+4. **Attributes.** Date from a time expression of the event's own clause or of a clause that
+   embeds it (a time in another clause dates something else), else the publication date
+   (``date_precision="publication"``); location from a place in the same clause; mode, when the
+   pattern gives none, from the forces' sector or, for meetings, from who takes part and where
+   (``multilateral``, ``visit``, ``third-party``); quantity from a count on the event's object
+   ("100,000 troops"); evidence offsets; confidence.
+5. **Factuality**, most to least doubtful: ``negated`` (not, never, no, denied, failed to),
+   ``hypothetical`` (could, might, would outside reported speech, must, should, an if/unless
+   clause), ``future`` (will, plans to, is expected to, "promised to send troops"), ``reported`` (in what a
+   speech verb reports, at any depth), else ``asserted``. A threat, request, refusal or promise
+   is as factual as its own verb: "X promised to send aid" is an asserted AGREE (the promise
+   happened), "X said Y must withdraw" an asserted REQUEST, "X said it
+   would not meet the demands" an asserted REJECT; the modality of what is threatened or asked
+   belongs to the content. Negated and hypothetical events are emitted with that factuality and
+   never as happened.
 
 Precision comes first: a verb alone codes only where its pattern says so, a sentence with no
-trigger or no participant yields nothing, and duplicates within a sentence are merged.
+trigger or no participant yields nothing, an event noun in a topic phrase ("regarding the
+deployment") is a reference, not a new event, and duplicates within a sentence are merged (a
+telling without a recipient into one with it).
 
 Records: ``id`` is the sha256 (24 hex digits) of the document id, the sentence's offsets, the
 trigger's offsets and the type, so it is stable across runs and two events of one type in one
-sentence stay apart. ``evidence`` holds the sentence (``start``, ``end``, ``sentence``) and,
+sentence stay apart; an event split off for a coordinated participant hashes that id with the
+participant. ``evidence`` holds the sentence (``start``, ``end``, ``sentence``) and,
 for explanation, the ``trigger`` span, any ``frames`` spans ("threatened" in "threatened to
 impose"), the ``pattern`` id and, for a converted pattern used as is, its ``cameo`` code.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -68,6 +93,10 @@ _RECIPIENT_ORDER = {"prep:to": 0, "prep:into": 1, "prep:toward": 2, "prep:toward
 
 #: Material (non-verbal) types: a speech verb never does these itself.
 _MATERIAL = frozenset({"COOPERATE", "AID", "RETREAT", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT"})
+
+#: Types whose pattern object is what is moved or given ("deployed troops", "sent aid"), never
+#: the recipient; for the others ("arrested protesters") the object is acted upon.
+_THEME_OBJECT = frozenset({"MOBILIZE", "AID", "COOPERATE"})
 
 #: Entity labels that make an unresolved phrase a *named* participant.
 NAMED_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
@@ -165,6 +194,21 @@ class Rules:
     participation_verbs: frozenset[str]
     natural_causes: frozenset[str]
     unidentified_attackers: frozenset[str]
+    domestic_types: frozenset[str]
+    domestic_actor_types: frozenset[str]
+    domestic_default: frozenset[str]
+    minority_words: frozenset[str]
+    implicit_actor_types: frozenset[str]
+    domestic_sectors: frozenset[str]
+    joint_types: frozenset[str]
+    permit_verbs: frozenset[str]
+    hostile_purposes: frozenset[str]
+    location_heads: frozenset[str]
+    topic_words: frozenset[str]
+    state_sectors: frozenset[str]
+    protest_heads: frozenset[str]
+    protest_preps: frozenset[str]
+    sector_modes: Mapping[str, Mapping[str, str]]
     assault_instruments: tuple[tuple[str, frozenset[str]], ...]
 
 
@@ -188,6 +232,14 @@ def _specificity(p: dict[str, Any], hand: bool) -> float:
     return score + (1.25 if hand else 0.0)
 
 
+def _word(value: Any, where: str) -> str:
+    """A word from a pattern file, lower-cased; a YAML boolean (an unquoted ``on``, ``no``,
+    ``yes``, ``off`` reads as one) is an error, not a silently lost word."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise InvalidPattern(f"{where}: {value!r} is not a word (quote on, off, yes and no in YAML)", input=where)
+    return str(value).lower()
+
+
 class _Lists:
     def __init__(self, *tables: Mapping[str, Sequence[str]]) -> None:
         self.tables = tables
@@ -197,7 +249,7 @@ class _Lists:
             return None
         out: set[str] = set()
         for item in items:
-            item = str(item).lower()
+            item = _word(item, "a word list")
             if item.startswith("@"):
                 for table in self.tables:
                     if item[1:] in table:
@@ -238,7 +290,7 @@ def _pattern(spec: Mapping[str, Any], lists: _Lists, *, pid: str, source: str, e
     preps = []
     for prep in spec.get("preps") or ():
         prep = list(prep)
-        preps.append((str(prep[0]).lower(), lists.expand(prep[1]) if len(prep) > 1 else None))
+        preps.append((_word(prep[0], pid), lists.expand(prep[1]) if len(prep) > 1 else None))
     recipient = spec.get("recipient") or ()
     if isinstance(recipient, str):
         recipient = tuple(lists.expand([recipient]) or ()) if recipient.startswith("@") else (recipient,)
@@ -269,7 +321,7 @@ def _pattern(spec: Mapping[str, Any], lists: _Lists, *, pid: str, source: str, e
         clause=("to" if spec.get("clause") == "to" else bool(spec.get("clause"))),
         not_after=tuple(str(w).lower() for w in spec.get("not_after") or ()),
         no_object=bool(spec.get("no_object")),
-        unless_preps=tuple(str(w).lower() for w in spec.get("unless_preps") or ()),
+        unless_preps=tuple(_word(w, pid) for w in spec.get("unless_preps") or ()),
         specificity=_specificity(counted, hand),
     )
 
@@ -362,6 +414,14 @@ def load_rules(converted_text: str | None = None, hand_text: str | None = None) 
     def table(name: str) -> tuple[tuple[str, str | None, str | None], ...]:
         return tuple((str(r["type"]), r.get("mode"), r.get("to")) for r in hand.get(name) or ())
 
+    def words(*path: str) -> frozenset[str]:
+        node: Any = hand
+        for key in path:
+            node = (node or {}).get(key)
+        where = ".".join(path)
+        # Type names and sector codes keep their case; words are lower-cased.
+        return frozenset(w if str(w).isupper() else _word(w, where) for w in node or ())
+
     forms: dict[str, str] = {}
     for lemma in verbs:
         for form in verb_forms(lemma):
@@ -382,7 +442,7 @@ def load_rules(converted_text: str | None = None, hand_text: str | None = None) 
         conditional=frozenset(hand.get("conditional") or ()),
         threat_modes=table("threat_modes"),
         request_modes=table("request_modes"),
-        recipient_preps=tuple(hand.get("recipient_preps") or ()),
+        recipient_preps=tuple(_word(w, "recipient_preps") for w in hand.get("recipient_preps") or ()),
         non_actor_heads=frozenset(hand.get("non_actor_heads") or ()),
         measure_nouns=frozenset(hand.get("measure_nouns") or ()),
         group_nouns=lists.expand(["@people", "@group_nouns"]) or frozenset(),
@@ -391,6 +451,22 @@ def load_rules(converted_text: str | None = None, hand_text: str | None = None) 
         participation_verbs=frozenset(hand.get("participation_verbs") or ()),
         natural_causes=frozenset(hand.get("natural_causes") or ()),
         unidentified_attackers=frozenset(hand.get("unidentified_attackers") or ()),
+        domestic_types=words("domestic", "recipient"),
+        domestic_actor_types=words("domestic", "actor"),
+        domestic_default=words("domestic", "default_recipient"),
+        domestic_sectors=words("domestic", "sectors"),
+        state_sectors=words("domestic", "state_sectors"),
+        implicit_actor_types=words("domestic", "implicit_actor"),
+        minority_words=words("domestic", "minority_words"),
+        sector_modes={str(t): {str(k): str(v) for k, v in (modes or {}).items()}
+                      for t, modes in (hand.get("sector_modes") or {}).items()},
+        topic_words=words("topic_words"),
+        location_heads=words("location_heads"),
+        hostile_purposes=words("hostile_purposes"),
+        permit_verbs=words("permit_verbs"),
+        joint_types=words("joint_types"),
+        protest_heads=words("protest_target", "heads"),
+        protest_preps=words("protest_target", "preps"),
         assault_instruments=tuple((str(mode), frozenset(str(w).lower() for w in words))
                                   for mode, words in (hand.get("assault_instruments") or {}).items()),
     )
@@ -412,6 +488,11 @@ def _forms(tok: Token) -> tuple[str, str]:
 def _in(tok: Token, words: frozenset[str]) -> bool:
     if tok.lower_ in words or tok.lemma_.lower() in words:
         return True
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-":
+        # "follow-up", "cease-fire": the tokenizer splits the word; its last part heads it.
+        joined = f"{tok.doc[tok.i - 2].lower_}-{tok.lower_}"
+        if joined in words or f"{tok.doc[tok.i - 2].lower_}-{tok.lemma_.lower()}" in words:
+            return True
     # "=person" in a word list matches a person's name ("released Prime Minister Chaudhry");
     # "=actor" a phrase naming a country's people ("released 100 Indian fishermen").
     if "=person" in words and tok.ent_type_ == "PERSON":
@@ -486,6 +567,10 @@ class _Match:
     consumed: bool = False
     committed: bool = False
     frames: list[str] = field(default_factory=list)
+    inner_type: str | None = None
+    modal: set[str] = field(default_factory=set)
+    final_actor_tok: Token | None = None
+    final_recipient_tok: Token | None = None
     span_tokens: list[Token] = field(default_factory=list)
 
 
@@ -559,14 +644,39 @@ class EventCoder:
             event = self._event(m, sent, ctx)
             if event is None:
                 continue
-            key = (event.type, event.mode, _pkey(event.actor), _pkey(event.recipient), event.factuality)
-            if key in seen:
-                k = seen[key]
-                if event.confidence > out[k].confidence:
-                    out[k] = event
+            for told in (event, *self._conjunct_events(event, m, ctx)):
+                key = (told.type, told.mode, _pkey(told.actor), _pkey(told.recipient), told.factuality)
+                if key in seen:
+                    k = seen[key]
+                    if told.confidence > out[k].confidence:
+                        out[k] = told
+                    continue
+                seen[key] = len(out)
+                out.append(told)
+        return _merge_tellings(out)
+
+    def _conjunct_events(self, event: Event, m: _Match, ctx: _DocContext) -> list[Event]:
+        """One event per coordinated actor or recipient ("Jordan and Britain agreed", "troops to
+        Latvia and Romania"): event data are dyadic. Only conjuncts that resolve to another
+        country or organization count."""
+        out: list[Event] = []
+        for role, tok in (("actor", m.final_actor_tok), ("recipient", m.final_recipient_tok)):
+            base = getattr(event, role)
+            if tok is None or not base or not base.get("code"):
                 continue
-            seen[key] = len(out)
-            out.append(event)
+            for conj in tok.conjuncts:
+                part = ctx.participant(conj, recipient=role == "recipient")
+                if part is None or not part.get("code") or part.get("code") == base.get("code"):
+                    continue
+                other = event.recipient if role == "actor" else event.actor
+                if other and other.get("code") == part.get("code"):
+                    continue
+                digest = hashlib.sha256(f"{event.id}|{role}|{part.get('code')}|{conj.i}".encode("utf-8")).hexdigest()[:24]
+                changes: dict[str, Any] = {role: _public(part)}
+                if role == "recipient" and event.location and event.location.get("text") == base.get("text"):
+                    # "troops to Latvia and Romania": each event is where its recipient is.
+                    changes["location"] = ctx.location_at(conj)
+                out.append(dataclasses.replace(event, id=digest, **changes))
         return out
 
     # -- triggers and patterns --------------------------------------------------------------
@@ -577,6 +687,8 @@ class EventCoder:
                 return None  # "the Democratic Rally party", "on March 20", "Popular Mobilization Forces"
             if tok.dep_ in ("compound", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
                 return None  # "riot police", "attack helicopters", "protest movement"
+            if tok.dep_ == "pobj" and tok.head.lower_ in r.topic_words:
+                return None  # "regarding the deployment of troops": a topic, not a new event
             candidates = r.nouns.get(tok.lemma_.lower()) or r.nouns.get(tok.lower_) or ()
             mods = {w for c in tok.children if c.dep_ in ("amod", "compound", "nmod") for w in _forms(c)}
             # "cyber-attack" splits into cyber / - / attack; the first part is a modifier too.
@@ -594,6 +706,8 @@ class EventCoder:
                     continue
                 return _Match(token=tok, pattern=p, noun=True, type=p.type, mode=p.mode, context=p.context, anchor=tok)
             return None
+        if tok.dep_ in ("pobj", "compound", "nsubj", "dobj") and tok.tag_ != "VBG":
+            return None  # "a response to the security guarantees document": a noun the tagger took for a verb
         candidates = (r.verbs.get(tok.lemma_.lower()) or r.verbs.get(r.verb_forms.get(tok.lower_, ""))
                       or ())
         if not candidates:
@@ -741,12 +855,39 @@ class EventCoder:
             if kind == "aspect":
                 if gov_match is not None and gov_match.pattern.object is None:
                     gov_match.consumed = True
-                self._inherit_actor(m, gov, ctx)
+                if (how == "clause" and gov.lemma_.lower() in r.permit_verbs and not m.frames
+                        and m.type is not None and is_cooperation(m.type)):
+                    # "Turkey will allow refugees to return": Turkey's act, towards them.
+                    self._permit(m, gov, ctx)
+                else:
+                    self._inherit_actor(m, gov, ctx)
                 if _negated(gov):
                     m.factuality.add("negated")
+                # "will begin deploying", "could start talks": the frame verb's modality.
+                inherited = {f for f in _clause_flags(gov, r, ctx) if f in ("future", "hypothetical")}
+                m.factuality |= inherited
+                m.modal |= inherited
                 node = gov
                 continue
             node = gov
+
+    def _permit(self, m: _Match, gov: Token, ctx: _DocContext) -> None:
+        """A permitted act is the permitter's: actor the frame's subject, recipient the one
+        permitted (unless the act names its own)."""
+        _a_tok, r_tok, _a_part, r_part = self._base(m, ctx)
+        actor = ctx.subject(gov)
+        if actor is None:
+            return
+        permitted = _child(gov, "dobj") or ctx.subject(m.token)
+        if permitted is not None and permitted.i == actor.i:
+            permitted = None
+        m.actor_tok, m.actor_part = actor, None
+        if r_tok is None and r_part is None:
+            r_tok = permitted
+        m.recipient_tok, m.recipient_part = r_tok, r_part
+        m.frames.append("permit")
+        m.anchor = gov
+        m.span_tokens.append(gov)
 
     def _inherit_actor(self, m: _Match, gov: Token, ctx: _DocContext) -> None:
         if m.actor_tok is None and m.noun:
@@ -768,6 +909,8 @@ class EventCoder:
         """Turn the embedded event into the frame's event (THREATEN, AGREE, REQUEST, REJECT)."""
         r = self.rules
         inner_type, inner_mode = m.type, m.mode
+        if m.inner_type is None:
+            m.inner_type = inner_type
         if kind in ("commit", "vow"):
             m.factuality.add("future")
             conflict = inner_type is not None and not is_cooperation(inner_type)
@@ -779,10 +922,16 @@ class EventCoder:
                 # "promised to send troops": the act itself, in the future.
                 return
         a_tok, r_tok, a_part, r_part = self._base(m, ctx)
+        # What is threatened, asked or refused carries its own modality ("urged X not to
+        # strike", "demanded that X must leave"); the frame event's factuality is the frame's.
+        ended = "negated" in m.factuality
+        m.factuality -= _CONTENT_FLAGS
         if kind == "threat":
             m.type, m.mode = "THREATEN", _table_mode(r.threat_modes, inner_type, inner_mode)
             if inner_mode and is_mode("THREATEN", inner_mode):
                 m.mode = inner_mode
+            if ended and inner_type is not None and is_cooperation(inner_type):
+                m.mode = "relations"  # "threatened to stop negotiations": to cut ties
         elif kind in ("request", "reject"):
             new_type = "REQUEST" if kind == "request" else "REJECT"
             mode = _table_mode(r.request_modes, inner_type, inner_mode)
@@ -798,7 +947,12 @@ class EventCoder:
             obj = _child(gov, "dobj", "dative")
             if obj is not None and obj.i != m.token.i:
                 recipient_tok = obj  # "warned Kiev that it would respond"
-        if kind in ("request", "reject"):
+            else:
+                recipient_tok = _condition_subject(m.token, gov)  # "… unless Baghdad accepted"
+        restated = (m.noun and kind in ("request", "reject")
+                    and inner_type == ("REQUEST" if kind == "request" else "REJECT"))
+        if kind in ("request", "reject") and not restated:
+            # ("insisted on its demands that X …" restates the demand: its recipient stays.)
             obj = _child(gov, "dobj", "dative")
             if gov.lemma_.lower() in r.object_control and obj is not None and obj.i != m.token.i:
                 recipient_tok, recipient_part = obj, None  # "urged X to"
@@ -839,6 +993,7 @@ class EventCoder:
             return False
         mode = _table_mode(self.rules.request_modes, m.type, m.mode)
         m.type, m.mode = "REQUEST", mode
+        m.factuality -= _CONTENT_FLAGS
         m.actor_tok, m.actor_part = speaker, None
         m.recipient_tok, m.recipient_part = inner_subject, None
         m.anchor = gov
@@ -858,11 +1013,21 @@ class EventCoder:
             return
         if m.type in ("REQUEST", "ACCUSE", "REJECT", "THREATEN", "AGREE"):
             return
-        if is_cooperation(m.type):
+        if _negated(node):
+            if not is_cooperation(m.type):
+                return  # "said it would not attack": the attack, negated
+            # "said it would not meet the demands": a refusal.
+            m.type, m.mode = "REJECT", _table_mode(self.rules.request_modes, m.type, m.mode)
+        elif is_cooperation(m.type) and not _conditioned(node, self.rules):
             m.type, m.mode = "AGREE", None
         else:
+            # "… would blockade", "will withdraw its force unless …": a threat.
             m.type, m.mode = "THREATEN", _table_mode(self.rules.threat_modes, m.type, m.mode)
         m.committed = True
+        # The statement is the promise or threat: as factual as the speech verb, not reported.
+        m.factuality -= _CONTENT_FLAGS | {"reported"}
+        m.anchor = gov
+        m.span_tokens.append(gov)
 
     # -- the record ------------------------------------------------------------------------
     def _event(self, m: _Match, sent: Span, ctx: _DocContext) -> Event | None:
@@ -883,6 +1048,8 @@ class EventCoder:
         date, precision = ctx.date(sent, m)
         quantity = ctx.quantity(m)
         location = ctx.location(sent, m)
+        if m.mode is None and not m.frames:
+            m.mode = self._participant_mode(m, ctx, actor, recipient, location)
         confidence = _confidence(m, actor, recipient)
         start, end = sent.start_char, sent.end_char
         doc_id = ctx.doc_id
@@ -908,6 +1075,31 @@ class EventCoder:
             confidence=confidence,
         )
 
+    def _participant_mode(self, m: _Match, ctx: _DocContext, actor: dict | None, recipient: dict | None,
+                          location: dict | None) -> str | None:
+        """A mode the participants imply when the pattern gives none: a military or police
+        move by the forces' sector (``sector_modes``); a meeting as ``multilateral`` when an
+        international organization takes part, ``visit`` when it happens in the recipient's
+        country, ``third-party`` when in a country neither side is from (manual 2.0)."""
+        by_sector = self.rules.sector_modes.get(m.type or "")
+        if by_sector:
+            for part in (actor, recipient) if m.type != "MOBILIZE" else (actor,):
+                mode = by_sector.get(str((part or {}).get("sector") or ""))
+                if mode:
+                    return mode
+        if m.type != "CONSULT":
+            return None
+        if ctx.is_igo(actor) or ctx.is_igo(recipient):
+            return "multilateral"
+        where = (location or {}).get("country")
+        a_code, r_code = (actor or {}).get("code"), (recipient or {}).get("code")
+        if where and a_code and not (recipient or {}).get("place"):
+            if r_code and where == r_code:
+                return "visit"
+            if where != a_code and where != r_code:
+                return "third-party"
+        return None
+
     def _instrument_mode(self, m: _Match, ctx: _DocContext) -> str | None:
         """The ASSAULT mode the weapon named around the event gives ("armed with machetes",
         "in a bomb attack", "tanks fired")."""
@@ -915,6 +1107,10 @@ class EventCoder:
         heads = [m.token]
         if m.args is not None and m.args.subject is not None:
             heads.append(m.args.subject)
+            if m.args.subject.lower_ in _PRONOUNS:
+                ante = ctx._antecedent(m.args.subject)  # "they blew themselves up": the bombers
+                if ante is not None:
+                    heads.append(ante)
         if m.args is not None and m.args.agent is not None:
             heads.append(m.args.agent)
         for head in heads:
@@ -937,6 +1133,16 @@ class EventCoder:
             actor_tok, recipient_tok, actor_part, recipient_part = recipient_tok, actor_tok, recipient_part, actor_part
         actor = actor_part or (ctx.participant(actor_tok) if actor_tok is not None else None)
         recipient = recipient_part or (ctx.participant(recipient_tok, recipient=True) if recipient_tok is not None else None)
+        m.final_actor_tok = actor_tok if actor_part is None else None
+        m.final_recipient_tok = recipient_tok if recipient_part is None else None
+        if (recipient is None and recipient_part is None and actor_tok is not None and not m.frames
+                and m.type in self.rules.joint_types):
+            # "Lavrov and Blinken held talks": the other party of a meeting or joint act.
+            for conj in actor_tok.conjuncts:
+                part = ctx.participant(conj, recipient=True)
+                if part is not None and not _same(part, actor or {}):
+                    recipient, m.final_recipient_tok = part, None
+                    break
         if m.type == "ASSAULT" and actor_tok is not None and any(
                 t.lemma_.lower() in self.rules.natural_causes for t in (actor_tok, *actor_tok.children)):
             return None, None  # "a typhoon killed 6,000 people" is no assault
@@ -944,28 +1150,82 @@ class EventCoder:
             actor = ctx.unidentified_attacker(m, actor_tok) or actor
         if actor is not None and recipient is not None and _same(actor, recipient):
             recipient = None
-        if recipient is None and _counts(actor) and m.type not in ("REQUEST", "REJECT"):
+        if recipient is None and _counts(actor) and m.type not in ("REQUEST", "REJECT", "CONSULT"):
             # Only an actor's event gets a place as its recipient ("demonstrated in Serbia",
             # "threatened to ban voting in East Jerusalem"): a place alone is not a participant.
+            # Where a meeting is held is its venue, not a party to it.
             recipient = ctx.place_recipient(m)
             if recipient is not None and _same(actor, recipient):
                 recipient = None
+        return self._domestic(m, ctx, actor, recipient, actor_tok)
+
+    def _domestic(self, m: _Match, ctx: _DocContext, actor: dict | None, recipient: dict | None,
+                  actor_tok: Token | None = None) -> tuple[dict | None, dict | None]:
+        """Country codes for participants the text names only by role ("demonstrators",
+        "refugees", "activists"): the country of the place the event happens in, else, for
+        the event types that are mostly internal (repression, protest), the other side's."""
+        r = self.rules
+        a_code = (actor or {}).get("code")
+        if recipient is not None and not recipient.get("code") and recipient.get("sector") and a_code:
+            place = ctx.place_recipient(m)
+            if place is not None:
+                recipient = {**recipient, "code": place["code"]}  # "killed three militants in Gaza"
+            elif m.type in r.domestic_types:
+                recipient = {**recipient, "code": a_code}  # "police dispersed demonstrators"
+        r_code = (recipient or {}).get("code")
+        kind = m.inner_type or m.type
+        # "ethnic Albanians", "ethnic Turks": a minority, coded where it lives, not as the state
+        # its name comes from.
+        minority = actor is not None and (bool(r.minority_words & set(str(actor.get("text") or "").lower().split()))
+                                          or (actor_tok is not None and any(
+                                              c.dep_ in ("amod", "compound") and c.lower_ in r.minority_words
+                                              for c in actor_tok.children)))
+        if actor is not None and (minority or (not a_code and actor.get("sector"))) and kind in r.domestic_actor_types:
+            place = ctx.place_recipient(m)
+            if place is not None:
+                actor = {**actor, "code": place["code"]}  # "activists staged rallies in Gaza"
+            elif r_code:
+                actor = {**actor, "code": r_code}  # "refugees protested the government's refusal"
+        elif (actor is not None and not a_code and actor.get("sector") in r.domestic_sectors and r_code
+              and ctx.is_state(recipient)):
+            # "rebels demanded that Burundi's government …": rebels, opposition and strikers
+            # act against their own government.
+            actor = {**actor, "code": r_code}
+        a_code = (actor or {}).get("code")
+        if (actor is None and m.type in r.implicit_actor_types and not m.noun and m.args is not None
+                and m.args.passive and m.args.agent is None and not m.frames):
+            place = ctx.place_recipient(m)
+            if place is not None and place["code"] != (recipient or {}).get("code"):
+                # "was arrested in Lebanon": by that country's authorities.
+                actor = {"text": place["text"], "actor_id": None, "code": place["code"], "sector": None,
+                         "named": False, "implicit": True}
+                a_code = actor["code"]
+        if recipient is None and a_code and m.type in r.domestic_default:
+            # A protest with no named target is against the protesters' own government.
+            recipient = {"text": _country_name(a_code), "actor_id": None, "code": a_code, "sector": None,
+                         "named": False, "implicit": True}
         return actor, recipient
 
     def _factuality(self, m: _Match, ctx: _DocContext) -> str | None:
         flags = set(m.factuality)
         anchor = m.anchor or m.token
         modal: set[str] = set()
-        for tok in {m.token, anchor}:
+        # A threat, request or refusal is as factual as its frame verb: the modality of the
+        # act it is about ("said China must drop barriers") is not its own.
+        framed = m.committed or (bool(m.frames) and m.frames[-1] in ("threat", "request", "reject"))
+        for tok in ({anchor} if framed else {m.token, anchor}):
             modal |= _clause_flags(tok, self.rules, ctx)
         flags |= modal
+        if "reported" not in flags and _under_report(anchor, self.rules):
+            flags.add("reported")  # "sources explained that the document submitted by Moscow …"
         if "future" in flags and m.type is not None and m.type not in ("THREATEN",) and _conditioned(anchor, self.rules):
             # "will withdraw its force unless …": a conditional announcement is a threat.
             inner = m.type
             m.type = "THREATEN"
             m.mode = _table_mode(self.rules.threat_modes, inner, m.mode)
             flags.discard("hypothetical")
-        elif ("future" in modal and "negated" not in flags and "hypothetical" not in flags and not m.frames
+        elif (("future" in modal or "future" in m.modal) and "negated" not in flags and "hypothetical" not in flags
+                and m.frames in ([], ["permit"]) and not m.committed
                 and m.type is not None and m.type != "AGREE" and is_cooperation(m.type)):
             # PLOVER codes announced future cooperation ("will visit", "will provide aid") as AGREE.
             m.type, m.mode = "AGREE", None
@@ -982,9 +1242,33 @@ class EventCoder:
         return "asserted"
 
 
+#: Factuality flags that belong to an act's content, dropped when a frame makes the act the
+#: object of a threat, request or refusal.
+_CONTENT_FLAGS = frozenset({"negated", "hypothetical", "future", "purpose"})
+
 #: The reading of a demand made by a speech verb over a must/should clause (no pattern file
 #: entry: the rule is the frame table's deontic list).
 _DEMAND = Pattern(id="frame:deontic", source="hand", type="REQUEST", specificity=2.0)
+
+
+def _merge_tellings(events: list[Event]) -> list[Event]:
+    """One happening told twice in a sentence ("NATO announced a reinforcement …, deploying
+    more troops to Latvia"): a telling without a recipient adds nothing to one of the same type,
+    actor, factuality (and mode, when it has one) with a recipient, and is dropped; its quantity
+    and location go to that one when it lacks them."""
+    def twin(e: Event, o: Event) -> bool:
+        return (o.recipient is not None and o.type == e.type and _pkey(o.actor) == _pkey(e.actor)
+                and o.factuality == e.factuality and (e.mode is None or o.mode == e.mode))
+
+    dropped = [e for e in events if e.recipient is None and e.actor and any(twin(e, o) for o in events)]
+    kept = [e for e in events if not any(e is d for d in dropped)]
+    for e in dropped:
+        for k, o in enumerate(kept):
+            if twin(e, o):
+                fill = {f: getattr(e, f) for f in ("quantity", "location") if getattr(o, f) is None and getattr(e, f)}
+                if fill:
+                    kept[k] = dataclasses.replace(o, **fill)
+    return kept
 
 
 def _table_mode(table: Sequence[tuple[str, str | None, str | None]], event_type: str | None, mode: str | None) -> str | None:
@@ -1040,6 +1324,8 @@ def _governor(tok: Token) -> tuple[Token, str, Token] | None:
         return None
     if dep in ("xcomp", "ccomp", "csubj"):
         return head, "clause", tok
+    if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ == "for" for c in tok.children):
+        return head, "clause", tok  # "pushing hard for the US (to) support …"
     if dep == "acl" and head.pos_ in ("NOUN", "ADJ") and tok.tag_ in ("VB",):
         return head, "clause", tok  # "plans to sell", "the decision to send"
     if dep in ("dobj", "nsubjpass", "attr") and (tok.pos_ in ("NOUN", "PROPN") or tok.tag_ == "VBG"):
@@ -1054,6 +1340,21 @@ def _governor(tok: Token) -> tuple[Token, str, Token] | None:
     if dep == "acomp" and tok.pos_ == "ADJ":
         return _governor(head)
     return None
+
+
+def _misparsed_predicate(verb: Token) -> bool:
+    """A past-tense main verb the parser hung on its subject as a participle: the noun is the
+    sentence's root ("An official Syrian newspaper called on Arabs to …"), or the subject of a
+    verb that has a subject of its own ("Palestinian youths resorted to throwing stones …,
+    officials said")."""
+    if verb.dep_ != "acl" or verb.tag_ not in ("VBN", "VBD") or any(c.dep_ == "auxpass" for c in verb.children):
+        return False
+    head = verb.head
+    if head.pos_ not in ("NOUN", "PROPN") or any(c.dep_ in ("dobj", "nsubjpass") for c in verb.children):
+        return False
+    if head.dep_ == "ROOT":
+        return True
+    return head.dep_ == "nsubj" and any(c.dep_ == "nsubj" and c.i != head.i for c in head.head.children)
 
 
 def _negated(tok: Token) -> bool:
@@ -1144,11 +1445,35 @@ def _clause_flags(tok: Token, r: Rules, ctx: _DocContext) -> set[str]:
     return flags
 
 
+def _condition_subject(*preds: Token) -> Token | None:
+    """The subject of an unless/if clause on a threatened act or its frame: the one the
+    threat is aimed at ("threatened to launch an offensive unless Baghdad accepted …")."""
+    for pred in preds:
+        for c in pred.children:
+            if c.dep_ == "advcl" and any(x.dep_ == "mark" and x.lower_ in ("unless", "if") for x in c.children):
+                sub = next((x for x in c.children if x.dep_ in ("nsubj", "nsubjpass")), None)
+                if sub is not None and sub.lower_ not in _PRONOUNS:
+                    return sub
+    return None
+
+
 def _conditioned(tok: Token, r: Rules) -> bool:
     """Whether a predicate has an "unless" clause (or "if" with a future main clause)."""
     for c in tok.children:
         if c.dep_ == "advcl" and any(x.dep_ == "mark" and x.lower_ == "unless" for x in c.children):
             return True
+    return False
+
+
+def _under_report(tok: Token, r: Rules) -> bool:
+    """Whether a predicate sits, at any depth, in the content clause of a speech verb."""
+    node = tok
+    for _ in range(10):
+        if node.head is node:
+            return False
+        if node.dep_ in ("ccomp", "parataxis") and r.frames.get(node.head.lemma_.lower()) == "report":
+            return True
+        node = node.head
     return False
 
 
@@ -1269,7 +1594,7 @@ class _DocContext:
                         pobj = _pobj(c)
                         if pobj is not None:
                             objects.extend(_with_conjuncts(pobj))
-        if verb.dep_ == "acl" and verb.tag_ == "VBN" and not objects:
+        if verb.dep_ == "acl" and verb.tag_ == "VBN" and not objects and not _misparsed_predicate(verb):
             objects.append(verb.head)  # "troops deployed to the border"
             passive = True
         for obj in list(objects):
@@ -1323,7 +1648,7 @@ class _DocContext:
             return self.subject(head.head, depth + 1)
         if dep in ("advcl",) and (verb.tag_ in ("VBG", "VBN") or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
             return self.subject(head, depth + 1)  # "deploying troops", "to help support"
-        if dep == "acl" and verb.tag_ == "VBG":
+        if dep == "acl" and (verb.tag_ == "VBG" or _misparsed_predicate(verb)):
             return head
         if dep == "acl" and head.pos_ == "NOUN":
             for c in head.children:
@@ -1347,30 +1672,92 @@ class _DocContext:
         if m.frames or args is None:
             return m.actor_tok, m.recipient_tok, m.actor_part, m.recipient_part
         if args.passive:
-            actor = args.agent
+            actor = args.agent if args.agent is not None else self._stray_agent(m.token)
             recipient = args.objects[0] if args.objects and not m.pattern.recipient else None
         else:
             actor = args.subject
             recipient = None
         if recipient is None:
             recipient = self._recipient(m, args, actor)
+        if recipient is None and m.type == "PROTEST":
+            recipient = self.protest_target(m.token, actor)
+        if recipient is None and m.type == "MOBILIZE":
+            recipient = self._purpose_target(args, actor)
+        if recipient is None and m.type == "THREATEN":
+            # "threatened to close the strait if the United States attacked"
+            recipient = _condition_subject(m.token, *(c for c in m.token.children if c.dep_ in ("xcomp", "ccomp")))
         return actor, recipient, None, None
+
+    def _purpose_target(self, args: _Args, actor: Token | None) -> Token | None:
+        """Whom forces are readied against, when a purpose phrase says so ("mobilized reservists
+        for a possible war against Iraq", "massed troops for an invasion of X")."""
+        for word, pobj, _prep in args.preps:
+            if word != "for" or pobj is None or pobj.lemma_.lower() not in self.rules.hostile_purposes:
+                continue
+            for c in pobj.children:
+                if c.dep_ == "prep" and c.lower_ in ("against", "on", "of", "into"):
+                    target = _pobj(c)
+                    if target is not None and (actor is None or target.i != actor.i) and self._ok(target, True):
+                        return target
+        return None
+
+    def _stray_agent(self, verb: Token) -> Token | None:
+        """The by-agent of a passive that the parser hung on the clause above it ("X has been
+        accused of misusing funds, much of it believed embezzled, by Haitian officials"): a
+        by-phrase after the verb, on a governing verb that is not itself passive, naming a
+        coded actor."""
+        node = verb
+        for _ in range(2):
+            if node.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or node.head is node:
+                return None
+            node = node.head
+            if _is_passive(node):
+                return None
+            for c in node.children:
+                if c.dep_ == "prep" and c.lower_ == "by" and c.i > verb.i:
+                    pobj = _pobj(c)
+                    if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and self._ok(pobj, True):
+                        return pobj
+        return None
+
+    def protest_target(self, trigger: Token, actor: Token | None) -> Token | None:
+        """A protest's target named by a "protest" phrase on the trigger or its object ("began
+        a hunger strike to protest against X", "a hunger strike in protest of X's refusal")."""
+        heads = [trigger, *(c for c in trigger.children if c.dep_ in ("dobj", "prep", "advcl", "xcomp"))]
+        for h in list(heads):
+            if h.dep_ == "dobj":
+                heads.extend(c for c in h.children if c.dep_ == "prep")
+        for h in list(heads):
+            if h.dep_ == "prep":
+                heads.extend(c for c in h.children if c.dep_ == "pobj")
+        for h in heads:
+            if h.lemma_.lower() not in self.rules.protest_heads:
+                continue
+            for c in h.children:
+                if c.dep_ == "prep" and c.lower_ in self.rules.protest_preps:
+                    pobj = _pobj(c)
+                    if pobj is not None and (actor is None or pobj.i != actor.i) and self._ok(pobj, False):
+                        return pobj
+        return None
 
     def _recipient(self, m: _Match, args: _Args, actor: Token | None) -> Token | None:
         where = m.pattern.recipient or ("dative", "object", *(f"prep:{p}" for p in self.rules.recipient_preps),
                                         "clause")
         # First a recipient whose country or IGO is known, then any named one.
         lemma = m.token.lemma_.lower()
-        found = self._recipient_pass(args, actor, where, coded=True, m_object=m.pattern.object, verb_lemma=lemma)
+        found = self._recipient_pass(args, actor, where, coded=True, m_object=m.pattern.object, verb_lemma=lemma,
+                                     m_type=m.type)
         return found if found is not None else self._recipient_pass(args, actor, where, coded=False,
-                                                                    m_object=m.pattern.object, verb_lemma=lemma)
+                                                                    m_object=m.pattern.object, verb_lemma=lemma,
+                                                                    m_type=m.type)
 
     def _ok(self, tok: Token, coded: bool) -> bool:
         part = self.participant(tok, recipient=True)
         return part is not None and (not coded or bool(part.get("code")))
 
     def _recipient_pass(self, args: _Args, actor: Token | None, where: Sequence[str], *, coded: bool,
-                        m_object: frozenset[str] | None = None, verb_lemma: str = "") -> Token | None:
+                        m_object: frozenset[str] | None = None, verb_lemma: str = "",
+                        m_type: str | None = None) -> Token | None:
         for spot in where:
             if spot == "clause":
                 # "demanded that X withdraw": the embedded clause's subject is asked.
@@ -1387,7 +1774,7 @@ class _DocContext:
                 for obj in args.objects:
                     if args.passive:
                         continue
-                    if not coded and m_object is not None and _in(obj, m_object):
+                    if not coded and m_object is not None and _in(obj, m_object) and m_type in _THEME_OBJECT:
                         continue  # "deployed troops": the troops are what is moved, not a recipient
                     if self._ok(obj, coded):
                         return obj
@@ -1398,12 +1785,19 @@ class _DocContext:
                             pobj = _pobj(c)
                             if pobj is not None and (actor is None or pobj.i != actor.i) and self._ok(pobj, coded):
                                 return pobj
+                        if c.dep_ == "acl" and c.tag_ == "VBN":
+                            # "prevented the demonstration staged by students": whose act it is.
+                            agent = self.agent(c)
+                            if agent is not None and (actor is None or agent.i != actor.i) and self._ok(agent, coded):
+                                return agent
             elif spot.startswith("prep:"):
                 word = spot[5:]
                 for pw, pobj, _prep in args.preps:
                     if pw == word and pobj is not None and (actor is None or pobj.i != actor.i):
-                        if word == "between":
-                            continue
+                        if pobj.lemma_.lower() in self.rules.location_heads and word in ("on", "at", "along", "near"):
+                            continue  # "a stronghold on the Thai border": where, not whom
+                        if word == "between" and actor is None:
+                            continue  # "clashes between X and Y": X is the actor, not a recipient
                         if self._ok(pobj, coded):
                             return pobj
         return None
@@ -1422,6 +1816,12 @@ class _DocContext:
                     if (mention is not None and self._coded(mention)) or (t.ent_type_ in ("NORP", "GPE") and t.i < noun.i):
                         return t  # "Russian strikes", "US sanctions" (not "naval blockade")
         head = noun.head
+        if (noun.dep_ == "nsubj" and head.lemma_.lower() == "be" and head.dep_ in ("ccomp", "conj")
+                and head.head.lemma_.lower() in self.rules.light_verbs
+                and not any(c.dep_ in ("dobj", "obj") for c in head.head.children)):
+            # "The last time X held talks was on January 21": the parser gives the light
+            # verb's object to the copula that follows.
+            return self.subject(head.head)
         if (noun.dep_ in _LIGHT_DEPS and head is not noun and head.pos_ in ("VERB", "AUX")
                 and head.lemma_.lower() in self.rules.light_verbs):
             if noun.dep_ == "nsubjpass":
@@ -1457,7 +1857,7 @@ class _DocContext:
                     if rest and recipient is None:
                         recipient_part = rest[0]
                 continue
-            if word == "of" and m.type in ("RETREAT", "MOBILIZE", "PROTEST", "CONSULT") and actor is None:
+            if word == "of" and m.type in ("RETREAT", "MOBILIZE", "PROTEST", "CONSULT", "AID") and actor is None:
                 if self.participant(pobj) is not None:
                     actor = pobj
                 continue
@@ -1499,18 +1899,24 @@ class _DocContext:
 
     def _antecedent(self, tok: Token) -> Token | None:
         """A pronoun's antecedent: the subject of the nearest embedding clause that has a
-        non-pronoun subject ("Syria says it is willing" → Syria)."""
+        non-pronoun subject ("Syria says it is willing" → Syria; "X was quoted as saying he …" → X)."""
+        def subj_of(node: Token) -> Token | None:
+            found = self.subject(node)
+            if found is None:
+                found = _child(node, "nsubjpass")
+            return found
+
         node = tok.head
         for _ in range(8):
             if node.head is node:
-                subj = self.subject(node)
+                subj = subj_of(node)
                 return subj if subj is not None and subj.lower_ not in _PRONOUNS and subj.i != tok.i else None
             if node.pos_ in ("VERB", "AUX"):
-                subj = self.subject(node)
+                subj = subj_of(node)
                 if subj is not None and subj.i != tok.i and subj.lower_ not in _PRONOUNS and subj.i < tok.i:
                     return subj
             node = node.head
-        subj = self.subject(node)
+        subj = subj_of(node)
         return subj if subj is not None and subj.lower_ not in _PRONOUNS and subj.i != tok.i else None
 
     def participant(self, tok: Token | None, *, recipient: bool = False) -> dict | None:
@@ -1536,6 +1942,9 @@ class _DocContext:
                     return self.participant(_pobj(c), recipient=recipient)
         head_mention = self.mention_at.get(tok.i)
         if head_mention is not None and self._coded(head_mention):
+            office = self._office(tok, head_mention)
+            if office is not None:
+                return _merge(self._from_mention(office), self._from_mention(head_mention))
             if tok.ent_type_ == "NORP":
                 # "ethnic Albanians in south Serbia", "the Albanians of southern Serbia": an
                 # ethnic group placed in a country is coded with that country.
@@ -1585,6 +1994,30 @@ class _DocContext:
                 part = self.participant(conj, recipient=recipient)
                 if part is not None:
                     return part  # "to coalition partners and Washington"
+        return None
+
+    def _office(self, tok: Token, mention: Any) -> Any:
+        """The country or organization a person is named with, when the text says it and the
+        resolver gave another: "King Hassan of Morocco", "Kenzo Oshima, the United Nations
+        relief coordinator" (the office's own modifier, not any name in the apposition: "an
+        ally of Xi" says nothing of whom Putin acts for)."""
+        actor = self.analysis.actors.get(mention.actor_id) if mention.actor_id else None
+        if actor is None or actor.kind != "person":
+            return None
+        candidates: list[Token] = []
+        for c in tok.children:
+            if c.dep_ == "prep" and c.lower_ == "of" and _pobj(c) is not None:
+                candidates.append(_pobj(c))
+            elif c.dep_ == "appos":
+                candidates.extend(x for x in c.children if x.dep_ in ("compound", "amod", "poss", "nmod") and x.i < c.i)
+        for cand in candidates:
+            for t in cand.subtree if cand.dep_ != "pobj" else (cand,):
+                found = self.mention_at.get(t.i)
+                if found is None or found is mention or not self._coded(found):
+                    continue
+                other = self.analysis.actors.get(found.actor_id)
+                if other.kind in ("state", "igo") and other.code != actor.code:
+                    return found
         return None
 
     def _located_group(self, tok: Token, any_head: bool = False) -> dict | None:
@@ -1637,6 +2070,24 @@ class _DocContext:
             return None
         return found.code
 
+    def is_state(self, part: Mapping[str, Any] | None) -> bool:
+        """Whether a participant is a country or its government, forces or officials."""
+        if not part or not part.get("code") or self.is_igo(part):
+            return False
+        if part.get("sector") in self.rules.state_sectors:
+            return True
+        actor = self.analysis.actors.get(part["actor_id"]) if part.get("actor_id") else None
+        return getattr(actor, "kind", None) == "state"
+
+    def is_igo(self, part: Mapping[str, Any] | None) -> bool:
+        """Whether a participant is an international organization (by its actor record)."""
+        if not part:
+            return False
+        if part.get("sector") == "IGO":
+            return True
+        actor = self.analysis.actors.get(part["actor_id"]) if part.get("actor_id") else None
+        return getattr(actor, "kind", None) == "igo"
+
     def _coded(self, mention: Any) -> bool:
         actor = self.analysis.actors.get(mention.actor_id) if mention.actor_id else None
         return actor is not None and actor.code is not None
@@ -1688,6 +2139,11 @@ class _DocContext:
     def _clause_places(self, m: _Match) -> list[Any]:
         doc = self.doc
         anchors = {m.token.i, (m.anchor or m.token).i, *(t.i for t in m.span_tokens)}
+        if m.noun and m.token.dep_ in ("nsubj", "nsubjpass") and m.token.head is not m.token:
+            anchors.add(m.token.head.i)  # "the deployment … arrived in Bosnia": where it happened
+        if (m.noun and m.token.dep_ == "pobj" and m.token.head.dep_ == "prep"
+                and m.token.head.head.lemma_.lower() in self.rules.participation_verbs):
+            anchors.add(m.token.head.head.i)  # "return to Geneva for talks": where they meet
         out = []
         for place in self.analysis.places:
             span = doc.char_span(place.start, place.end, alignment_mode="expand")
@@ -1705,21 +2161,66 @@ class _DocContext:
 
     # -- attributes --------------------------------------------------------------------------
     def date(self, sent: Span, m: _Match) -> tuple[str | None, str | None]:
+        """The event's date: a time expression of the event's own clause, else of a clause that
+        embeds it ("On Tuesday, X denied that Y had sent …"), nearest first; a time in another
+        clause ("the document presented on January 26") dates something else. Failing that,
+        the publication date."""
         best = None
         best_key = None
-        anchor = (m.anchor or m.token).idx
+        anchor = m.anchor or m.token
+        own = {m.token.i, anchor.i, *(t.i for t in m.span_tokens)}
+        if m.noun:
+            # "the attack hit X on Monday", "the attack that hit X on January 14": the verb
+            # that tells the event noun's story is its clause.
+            noun = m.token
+            if noun.dep_ in ("nsubj", "nsubjpass") and noun.head is not noun:
+                own.add(noun.head.i)
+            own.update(c.i for c in noun.children if c.dep_ == "relcl"
+                       and any(x.dep_ in ("nsubj", "nsubjpass") and x.lower_ in _RELATIVE for x in c.children))
+        above: dict[int, int] = {}
+        for start in (m.token, anchor):
+            node, depth = start, 0
+            while node.head is not node and depth < 12:
+                node, depth = node.head, depth + 1
+                above.setdefault(node.i, depth)
         for t in self.analysis.times:
             if not t.value[:4].isdigit():
                 continue  # "PRESENT_REF", "FUTURE_REF": no date to give the event
-            if t.start >= sent.start_char and t.end <= sent.end_char:
-                key = abs(t.start - anchor)
-                if best_key is None or key < best_key:
-                    best, best_key = t, key
+            if not (t.start >= sent.start_char and t.end <= sent.end_char):
+                continue
+            span = self.doc.char_span(t.start, t.end, alignment_mode="expand")
+            if span is None:
+                continue
+            node = span.root
+            rank = None
+            for _ in range(12):
+                if node.i in own:
+                    rank = 0
+                    break
+                if node.pos_ in ("VERB", "AUX") or node.head is node:
+                    rank = above.get(node.i)
+                    break
+                node = node.head
+            if rank is None:
+                continue
+            key = (rank, abs(t.start - anchor.idx))
+            if best_key is None or key < best_key:
+                best, best_key = t, key
         if best is not None:
             return best.value, best.precision
         if self.published:
             return self.published[:10], "publication"
         return None, None
+
+    def location_at(self, tok: Token) -> dict | None:
+        """The place named by the phrase headed by ``tok``, as an event location, or None."""
+        lo, hi = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
+        for place in self.analysis.places:
+            if lo <= place.start < hi:
+                p = place.place
+                return {"text": place.text, "name": p.name if p else None, "country": p.country if p else None,
+                        "lat": p.lat if p else None, "lon": p.lon if p else None}
+        return None
 
     def location(self, sent: Span, m: _Match) -> dict | None:
         for place in self._clause_places(m):
@@ -1779,6 +2280,18 @@ def _np_tokens(tok: Token, *, recipient: bool = False, extended: bool = False) -
                 continue
             stack.append(c)
     return out
+
+
+@lru_cache(maxsize=256)
+def _country_name(code: str) -> str:
+    """A country's short name for an implied participant (the code when it is not a country)."""
+    try:
+        import pycountry
+
+        found = pycountry.countries.get(alpha_3=code)
+    except (ImportError, LookupError, KeyError):
+        found = None
+    return getattr(found, "common_name", None) or getattr(found, "name", None) or code
 
 
 def _agent_sector(dictionary: Any, noun: str) -> str | None:
