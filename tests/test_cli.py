@@ -10,7 +10,6 @@ import sys
 import time
 
 import duckdb
-import pytest
 
 from conftest import SAMPLE
 

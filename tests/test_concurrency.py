@@ -20,10 +20,8 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
-import pytest
 
 from conftest import SAMPLE
 from sitrep.api import create_app

@@ -7,7 +7,6 @@ import json
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from sitrep.errors import InputCorrupt, InputTooLarge, NoArticle, UnsupportedInput
 from sitrep.sources import RawItem, Rejected
