@@ -162,3 +162,9 @@ def test_emitted_codes_for_former_states_and_un_bodies(text, published, mention,
 )
 def test_place_before_a_role_noun_gives_its_country(text, mention, expected):
     assert resolved(text, "2019-01-15")[mention] == expected
+
+
+def test_an_organisation_acronym_is_not_read_as_a_person():
+    """"AKK" names associations as often as it named a German minister: not a person alias."""
+    found = resolved("Officials of the Ohrid Municipal Union (AKK) met on Tuesday.", "2020-03-01")
+    assert all(code != "DEU" for code, _ in found.values()), found
