@@ -412,6 +412,7 @@ def test_api_openapi_lists_every_route_and_error_shape(client):
         "/api/events", "/api/events/{event_id}", "/api/statements", "/api/statements/{statement_id}",
         "/api/relations", "/api/claims", "/api/stories", "/api/stories/{story_id}", "/api/timeline", "/api/dyads",
         "/api/network", "/api/locations", "/api/facets", "/api/export/events", "/api/export/statements",
+        "/api/canonical-events",
     }
     assert set(schema["paths"]) == expected
     error = schema["components"]["schemas"]["ErrorResponse"]

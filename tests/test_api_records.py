@@ -318,3 +318,17 @@ def test_api_openapi_documents_filters_and_formats(client):
     assert "text/csv" in events["responses"]["200"]["content"]
     assert schema["paths"]["/api/timeline"]["get"]["responses"]["422"]["content"]["application/json"]["schema"][
         "$ref"].endswith("/ErrorResponse")
+
+
+def test_api_canonical_events_group_every_happened_mention_once(client, sql):
+    """Each happened event mention belongs to exactly one listed canonical event, whose counts
+    match its mentions."""
+    items = client.get("/api/canonical-events", params={"limit": 500}).json()["items"]
+    happened = {r[0] for r in sql("SELECT id FROM events WHERE factuality IN ('asserted', 'reported')")}
+    listed = [m["event_id"] for c in items for m in c["mentions"]]
+    assert items and sorted(listed) == sorted(happened)
+    for c in items:
+        assert c["num_mentions"] == len(c["mentions"]) >= 1
+        assert 1 <= c["num_sources"] <= c["num_mentions"]
+    rus = client.get("/api/canonical-events", params={"actor": "rus", "limit": 500}).json()["items"]
+    assert all(c["actor_code"] == "RUS" for c in rus)

@@ -102,6 +102,30 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
         page = rq.list_events(store, filters, limit=limit, cursor=cursor)
         return _page_response(request, format, page, rq.EVENT_CSV_COLUMNS, rq.event_csv_row)
 
+    @router.get("/canonical-events", summary="Canonical events: one per happening, with its sources")
+    def canonical_events(
+        actor: str | None = Query(None, description="Actor code, e.g. RUS."),
+        recipient: str | None = Query(None, description="Recipient code, e.g. UKR."),
+        type: str | None = Query(None, description="PLOVER event type, e.g. MOBILIZE."),
+        since: date | None = Query(None, description="On or after this day."),
+        until: date | None = Query(None, description="On or before this day."),
+        all_events: bool = Query(False, alias="all", description="Include negated, future and hypothetical events."),
+        limit: int = Query(50, ge=1, le=MAX_LIMIT, description="At most this many."),
+        store: Store = Depends(get_store),
+    ) -> dict[str, Any]:
+        """Event mentions merged into happenings (same type, compatible actors, dates and
+        place), newest first, each with ``num_sources``, ``num_mentions``, first and last
+        report, and every mention's evidence sentence and document."""
+        from sitrep.export import HAPPENED
+        from sitrep.link.queries import query_canonical_events
+
+        items = query_canonical_events(
+            store.con, actor=actor, recipient=recipient, type=type,
+            since=since.isoformat() if since else None, until=until.isoformat() if until else None,
+            factuality=None if all_events else HAPPENED, limit=limit,
+        )
+        return {"items": items}
+
     @router.get("/events/{event_id}", summary="One event")
     def event(event_id: str, store: Store = Depends(get_store)) -> dict[str, Any]:
         """The event with its quad class, day and document summary."""
