@@ -3,6 +3,8 @@ and the claims board. Every function takes the shared :class:`~sitrep.store.filt
 
 from __future__ import annotations
 
+from datetime import date
+
 from typing import Any
 
 from sitrep.store.db import Store
@@ -175,11 +177,35 @@ def _facet(store: Store, column: str, source: str, clauses: list[str], params: l
 
 
 # -- claims board --------------------------------------------------------------------------------
+#: Proposition types too generic to group statements by (a bare claim, a reference).
+UNGROUPED_TYPES = {"CLAIM", "REFERENCE"}
+
+
+def _code(part: Any) -> str:
+    if isinstance(part, dict):
+        return str(part.get("code") or "")
+    return str(part or "")
+
+
 def _proposition_key(st: dict[str, Any]) -> str | None:
+    """Statements share a proposition when they read as the same event type between the same
+    coded actor and recipient in the same ISO week; generic claims and readings without both
+    codes are grouped only through relations."""
     p = st.get("proposition") or {}
-    if not p or not p.get("type"):
+    if not p or not p.get("type") or p["type"] in UNGROUPED_TYPES:
         return None
-    return "|".join(str(p.get(k) or "") for k in ("type", "actor", "recipient"))
+    actor, recipient = _code(p.get("actor")), _code(p.get("recipient"))
+    if not (actor and recipient):
+        return None
+    day = st.get("day")
+    week = ""
+    if day:
+        try:
+            iso = date.fromisoformat(str(day)[:10]).isocalendar()
+            week = f"{iso[0]}-W{iso[1]:02d}"
+        except ValueError:
+            week = ""
+    return "|".join((p["type"], actor, recipient, week))
 
 
 def claims(store: Store, filters: Filters | None = None, *, limit: int = 50) -> dict[str, Any]:
