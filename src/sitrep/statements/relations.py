@@ -338,15 +338,26 @@ def relate(statements: Sequence[Statement], others: Sequence[Statement] | None =
     by_day: dict[Any, list[int]] = {}
     for j, fb in enumerate(right):
         by_day.setdefault(fb.day, []).append(j)
+    # Across documents a pair is compared only when it shares an actor code or a content word
+    # (``_may_relate``): an inverted index finds those pairs without scanning every statement
+    # of the time window, which grows with the store.
+    postings: dict[str, set[int]] = {}
+    if others is not None:
+        for j, fb in enumerate(right):
+            for key in _index_keys(fb):
+                postings.setdefault(key, set()).add(j)
     for i, fa in enumerate(left):
         if fa.speaker is None or fa.polarity == 0:
             continue
-        if others is None or fa.day is None:
+        if others is None:
             candidates: Iterable[int] = range(len(right))
         else:
-            # Across documents only statements within the time window (or undated) are compared.
-            days = [fa.day + timedelta(days=k) for k in range(-window, window + 1)] + [None]
-            candidates = sorted(j for d in days for j in by_day.get(d, ()))
+            related = set().union(*(postings.get(key, ()) for key in _index_keys(fa)))
+            if fa.day is not None:
+                # Only statements within the time window (or undated) are compared.
+                days = [fa.day + timedelta(days=k) for k in range(-window, window + 1)] + [None]
+                related &= {j for d in days for j in by_day.get(d, ())}
+            candidates = sorted(related)
         for j in candidates:
             fb = right[j]
             if others is None and j <= i:
@@ -419,13 +430,21 @@ def _antecedent_relations(items: Sequence[_Facts]) -> list[Relation]:
     return out
 
 
+def _codes(f: _Facts) -> set[str]:
+    return f.codes | {c for c in ((f.st.speaker or {}).get("code"), (f.prop.get("target") or {}).get("code")) if c}
+
+
+def _index_keys(f: _Facts) -> set[str]:
+    """What two statements must share for ``_may_relate`` to let them be compared: an actor
+    code, or a word of their contents (no shared word means no lexical similarity)."""
+    return {f"code:{c}" for c in _codes(f)} | {f"word:{w}" for w in f.words}
+
+
 def _may_relate(a: _Facts, b: _Facts) -> bool:
     """Across documents, only statements that share an actor or enough words are compared."""
     if a.st.doc_id == b.st.doc_id:
         return False
-    ca = a.codes | {c for c in ((a.st.speaker or {}).get("code"), (a.prop.get("target") or {}).get("code")) if c}
-    cb = b.codes | {c for c in ((b.st.speaker or {}).get("code"), (b.prop.get("target") or {}).get("code")) if c}
-    return bool(ca & cb) or similarity(a.words, b.words) >= float(relation_rules()["thresholds"]["min_lexical"])
+    return bool(_codes(a) & _codes(b)) or similarity(a.words, b.words) >= float(relation_rules()["thresholds"]["min_lexical"])
 
 
 def document_relations(statements: Sequence[Statement]) -> list[Relation]:
