@@ -177,3 +177,23 @@ def test_link_canonical_merge_keeps_finest_date_and_fills_codes(params):
     assert len(canonicals) == 1 and len({c.id for c in attached.values()}) == 1
     c = canonicals[0]
     assert (c.day, c.precision, c.recipient_code) == (date(2020, 9, 2), "day", "RUS")
+
+
+def test_meantime_topics_come_from_keywords_and_a_folder_without_listing_is_refused(tmp_path):
+    from sitrep.errors import InputRejected
+    from sitrep.evaluate.stories import TOPICS, centroid_topics, read_topics
+
+    keywords = read_topics(TOPICS)
+    listing = tmp_path / "list_instances.csv"
+    listing.write_text(
+        "#ID\tTYPE\tCLASS\tINSTANCE_NAME\tDESCR\tEXT_LINK\tCOMMENT\n"
+        "ORG1\tENTITY\tORG\tBoeing\t\t\tcentroid entity\n"
+        "ORG2\tENTITY\tORG\tApple and Boeing\t\t\tcentroid entity\n"   # two topics: none
+        "ORG3\tENTITY\tORG\tFTSE 100\t\t\t\n",                           # not a centroid
+        encoding="utf-8",
+    )
+    assert centroid_topics(tmp_path, keywords) == {"ORG1": "airbus_boeing"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputRejected, match="list_instances.csv"):
+        centroid_topics(empty, keywords)

@@ -88,7 +88,7 @@ def link(
 @evaluate_app.command("stories")
 def evaluate_stories_cmd(
     directory: Path = typer.Argument(..., help="MEANTIME corpus folder (e.g. ../shared/eval/time/meantime)."),
-    topics: Optional[Path] = typer.Option(None, help="Centroid-entity -> topic table (default: data/eval/meantime_topics.tsv)."),
+    topics: Optional[Path] = typer.Option(None, help="Topic keyword table (default: data/eval/meantime_topic_keywords.tsv)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """B-cubed precision, recall and F1 of story clustering against MEANTIME's topics."""

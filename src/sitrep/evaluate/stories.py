@@ -3,7 +3,8 @@
 MEANTIME (English) groups its Wikinews articles into four topics (Airbus and Boeing; Apple;
 GM, Chrysler and Ford; stock markets). The files carry no topic label, but each article
 annotates corpus-level entity instances, some marked "centroid entity" in
-``list_instances.csv``; ``data/eval/meantime_topics.tsv`` gives each centroid entity its topic.
+``list_instances.csv``, read at run time; ``data/eval/meantime_topic_keywords.tsv`` (keywords
+written for sitrep) gives each centroid entity its topic by its name.
 An article's topic is the topic of most of its centroid entities; an article with none takes
 the topic of the article it shares most entity instances with.
 
@@ -23,18 +24,36 @@ from typing import Any, Mapping
 
 from sitrep.errors import InputRejected
 
-TOPICS = Path(__file__).resolve().parents[3] / "data" / "eval" / "meantime_topics.tsv"
+TOPICS = Path(__file__).resolve().parents[3] / "data" / "eval" / "meantime_topic_keywords.tsv"
 _INSTANCE = re.compile(r'instance_id="([^"]+)"')
 
 
-def read_topics(path: Path) -> dict[str, str]:
-    """Centroid instance id -> topic."""
-    out: dict[str, str] = {}
+def read_topics(path: Path) -> dict[str, list[str]]:
+    """Topic -> name keywords (the project's keyword table)."""
+    out: dict[str, list[str]] = {}
     for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith("instance_id\t"):
+        if not line or line.startswith("#") or line.startswith("topic\t"):
             continue
-        instance, topic = line.split("\t")[:2]
-        out[instance] = topic
+        topic, keyword = line.split("\t")[:2]
+        out.setdefault(topic, []).append(keyword.strip().lower())
+    return out
+
+
+def centroid_topics(directory: Path, keywords: Mapping[str, list[str]]) -> dict[str, str]:
+    """Centroid instance id -> topic, from the corpus's ``list_instances.csv`` and the keyword
+    table: a name matching exactly one topic's keywords (whole words) gets that topic."""
+    listing = next(iter(sorted(Path(directory).rglob("list_instances.csv"))), None)
+    if listing is None:
+        raise InputRejected("no list_instances.csv in the MEANTIME folder", input=str(directory))
+    patterns = {t: re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ks) + r")\b", re.I) for t, ks in keywords.items()}
+    out: dict[str, str] = {}
+    for line in listing.read_text(encoding="utf-8").splitlines():
+        cols = line.split("\t")
+        if len(cols) < 7 or line.startswith("#") or "centroid" not in cols[6].lower():
+            continue
+        hits = [t for t, pattern in patterns.items() if pattern.search(cols[3])]
+        if len(hits) == 1:
+            out[cols[0]] = hits[0]
     return out
 
 
@@ -121,7 +140,7 @@ def evaluate_stories(directory: Path, *, topics: Path | None = None, params: Map
     docs = _documents(directory)
     if not docs:
         raise NotFound("no MEANTIME .xml documents in this folder", input=str(directory))
-    topic_of = gold_topics(list(docs), read_topics(Path(topics) if topics else TOPICS))
+    topic_of = gold_topics(list(docs), centroid_topics(directory, read_topics(Path(topics) if topics else TOPICS)))
     gold = {docs[p].id: t for p, t in topic_of.items()}
     documents = list(docs.values())
     analyses = list(analyze_documents(documents))
