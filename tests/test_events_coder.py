@@ -555,3 +555,70 @@ def test_coder_converter_output_is_current():
     rendered = conv.render(blocks, synsets, dropped, source.name)
     packaged = (REPO / "src" / "sitrep" / "data" / "events" / "verb_patterns.yaml").read_text("utf-8")
     assert rendered == packaged
+
+
+def test_coder_seed_relative_clause_keeps_its_own_time(seed_events):
+    # "the response it received, on January 26, from the United States and NATO regarding the
+    # security guarantees that Russia is asking for": January 26 dates the response, not the
+    # asking, which is Russia's standing demand.
+    events = [e for e in _in_sentence(seed_events, "that Russia is asking for") if e.evidence["trigger"]["text"] == "asking"]
+    assert events and all(e.date != "2022-01-26" for e in events), events
+
+
+def test_coder_seed_do_so_dates_the_invasion_it_stands_for(seed_events):
+    (event,) = [e for e in _in_sentence(seed_events, "intention to invade its neighbor") if e.type == "ASSAULT"]
+    assert event.actor["code"] == "RUS"
+    assert (event.date, event.date_precision) == ("2022-02", "month")
+    assert event.factuality == "future"
+
+
+def test_coder_seed_discussing_an_issue_is_no_investigation(seed_events):
+    assert not [e for e in _in_sentence(seed_events, "investigated this issue in an interview")
+                if e.mode == "investigate"]
+
+
+def test_coder_discussed_subject_is_not_investigated_but_an_issue_of_crimes_is():
+    assert not [e for e in _events("The defence minister of Poland investigated the question in a long interview.")
+                if e.mode == "investigate"]
+    events = _events("Ukrainian prosecutors are investigating the issue of war crimes by Russian troops.")
+    assert [e for e in events if e.type == "ACCUSE" and e.mode == "investigate"]
+
+
+def test_coder_object_relative_clause_gives_the_verb_its_object():
+    # "the proposal that NATO sent": the proposal is what NATO sent.
+    events = _events("Russia rejected the proposal that NATO sent on Monday.", published="2022-02-02")
+    (sent,) = [e for e in events if e.evidence["trigger"]["text"] == "sent"]
+    assert sent.type == "CONSULT" and sent.actor["code"] == "NATO"
+    assert sent.date == "2022-01-31"
+    (rejected,) = [e for e in events if e.type == "REJECT"]
+    assert rejected.actor["code"] == "RUS" and rejected.date == "2022-02-02"
+
+
+def test_coder_supplied_with_weapons_makes_the_object_the_recipient():
+    (event,) = _events("The United States supplied Ukraine with Javelin missiles.")
+    assert (event.type, event.actor["code"], event.recipient["code"]) == ("AID", "USA", "UKR")
+    assert "military" in event.context
+    (passive,) = _events("Ukraine is being supplied with anti-tank weapons.")
+    assert passive.type == "AID" and passive.recipient["code"] == "UKR"
+
+
+def test_coder_do_so_needs_a_later_do_clause():
+    (event,) = [e for e in _events("Russia plans to invade Ukraine and says it will do so in March.",
+                                   published="2022-02-01") if e.type == "ASSAULT"]
+    assert event.date == "2022-03" and event.factuality == "future"
+    (plain,) = [e for e in _events("Russia plans to invade Ukraine.", published="2022-02-01") if e.type == "ASSAULT"]
+    assert plain.date_precision == "publication"
+
+
+def test_coder_seed_delivered_documents_are_russias(seed_events):
+    # "These documents were delivered to coalition partners and Washington on December 15, 2021,
+    # and were posted on the Russian Ministerial website on December 17."
+    (event,) = [e for e in _in_sentence(seed_events, "These documents were delivered") if e.type == "CONSULT"]
+    assert (event.actor["code"], event.actor["sector"]) == ("RUS", "GOV")
+    assert event.recipient["code"] == "USA"
+    assert (event.date, event.factuality) == ("2021-12-15", "asserted")
+
+
+def test_coder_channel_owner_needs_a_coded_channel():
+    (event,) = [e for e in _events("The letter was sent to Kiev and posted on a blog.") if e.type == "CONSULT"]
+    assert event.actor is None

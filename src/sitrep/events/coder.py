@@ -205,6 +205,11 @@ class Rules:
     hostile_purposes: frozenset[str]
     location_heads: frozenset[str]
     topic_words: frozenset[str]
+    discussed_objects: frozenset[str]
+    do_so_words: frozenset[str]
+    publish_verbs: frozenset[str]
+    channel_nouns: frozenset[str]
+    government_words: frozenset[str]
     state_sectors: frozenset[str]
     protest_heads: frozenset[str]
     protest_preps: frozenset[str]
@@ -461,6 +466,11 @@ def load_rules(converted_text: str | None = None, hand_text: str | None = None) 
         sector_modes={str(t): {str(k): str(v) for k, v in (modes or {}).items()}
                       for t, modes in (hand.get("sector_modes") or {}).items()},
         topic_words=words("topic_words"),
+        discussed_objects=words("discussed_objects"),
+        do_so_words=words("do_so_words"),
+        publish_verbs=words("publication_channel", "verbs"),
+        channel_nouns=words("publication_channel", "channels"),
+        government_words=words("publication_channel", "government_words"),
         location_heads=words("location_heads"),
         hostile_purposes=words("hostile_purposes"),
         permit_verbs=words("permit_verbs"),
@@ -714,6 +724,10 @@ class EventCoder:
             return None
         args = ctx.args(tok)
         for p in candidates:
+            if p.type == "ACCUSE" and p.mode == "investigate" and any(
+                    o.lemma_.lower() in r.discussed_objects and not any(c.dep_ == "prep" and c.lower_ == "of" for c in o.children)
+                    for o in args.objects):
+                continue  # "investigated this issue in an interview": a subject discussed (not "the issue of …")
             if _holds(p, args):
                 return _Match(token=tok, pattern=p, noun=False, args=args, type=p.type, mode=p.mode,
                               context=p.context, anchor=tok)
@@ -1594,6 +1608,16 @@ class _DocContext:
                         pobj = _pobj(c)
                         if pobj is not None:
                             objects.extend(_with_conjuncts(pobj))
+        if verb.dep_ in ("relcl", "acl") and not passive and verb.head.pos_ in ("NOUN", "PROPN") \
+                and any(c.dep_ == "nsubj" for c in verb.children):
+            # An object relative clause: "the response (that) it received" has the noun as its
+            # object; "the city where he lived" (a relative adverb) has none.
+            rel_obj = [o for o in objects if o.lower_ in _RELATIVE]
+            if rel_obj:
+                objects = [verb.head if o in rel_obj else o for o in objects]
+            elif not objects and any(c.dep_ == "nsubj" and c.lower_ not in _RELATIVE for c in verb.children) \
+                    and not any(c.lower_ in ("where", "when", "why", "how") for c in verb.children):
+                objects.append(verb.head)
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not objects and not _misparsed_predicate(verb):
             objects.append(verb.head)  # "troops deployed to the border"
             passive = True
@@ -1671,9 +1695,16 @@ class _DocContext:
         args = m.args
         if m.frames or args is None:
             return m.actor_tok, m.recipient_tok, m.actor_part, m.recipient_part
+        owner = None
         if args.passive:
             actor = args.agent if args.agent is not None else self._stray_agent(m.token)
-            recipient = args.objects[0] if args.objects and not m.pattern.recipient else None
+            if actor is None:
+                owner = self._channel_owner(m.token)
+            # The passive subject is acted upon; with a pattern that places the recipient
+            # elsewhere it is the theme ("troops were sent to X"), unless the pattern says the
+            # object is the recipient ("Ukraine is supplied with missiles").
+            recipient = (args.objects[0] if args.objects and (not m.pattern.recipient or "object" in m.pattern.recipient)
+                         else None)
         else:
             actor = args.subject
             recipient = None
@@ -1686,7 +1717,7 @@ class _DocContext:
         if recipient is None and m.type == "THREATEN":
             # "threatened to close the strait if the United States attacked"
             recipient = _condition_subject(m.token, *(c for c in m.token.children if c.dep_ in ("xcomp", "ccomp")))
-        return actor, recipient, None, None
+        return actor, recipient, owner, None
 
     def _purpose_target(self, args: _Args, actor: Token | None) -> Token | None:
         """Whom forces are readied against, when a purpose phrase says so ("mobilized reservists
@@ -1717,6 +1748,33 @@ class _DocContext:
                 if c.dep_ == "prep" and c.lower_ == "by" and c.i > verb.i:
                     pobj = _pobj(c)
                     if pobj is not None and pobj.pos_ in ("NOUN", "PROPN") and self._ok(pobj, True):
+                        return pobj
+        return None
+
+    def _channel_owner(self, verb: Token) -> dict | None:
+        """Who did an agentless passive act, when a coordinated passive says where it was
+        published ("the documents were delivered to X and were posted on the Russian Foreign
+        Ministry's website"): the owner of a coded channel published on. The channel's own
+        sector (a website is media) is not the owner's: the owner is the government when the
+        phrase says so ("ministerial", "government"), else of no known sector."""
+        tok = self._channel(verb)
+        if tok is None:
+            return None
+        part = dict(self.participant(tok) or {})
+        government = any(t.lemma_.lower() in self.rules.government_words for t in tok.subtree)
+        # The channel's own actor record (a website) is not the doer: only its country is.
+        part.update(actor_id=None, sector="GOV" if government else None)
+        return part
+
+    def _channel(self, verb: Token) -> Token | None:
+        r = self.rules
+        for other in (*verb.conjuncts, *(c for c in verb.children if c.dep_ == "conj")):
+            if other.i == verb.i or not _is_passive(other) or other.lemma_.lower() not in r.publish_verbs:
+                continue
+            for c in other.children:
+                if c.dep_ == "prep" and c.lower_ in ("on", "in"):
+                    pobj = _pobj(c)
+                    if pobj is not None and pobj.lemma_.lower() in r.channel_nouns and self._ok(pobj, True):
                         return pobj
         return None
 
@@ -2165,8 +2223,6 @@ class _DocContext:
         embeds it ("On Tuesday, X denied that Y had sent …"), nearest first; a time in another
         clause ("the document presented on January 26") dates something else. Failing that,
         the publication date."""
-        best = None
-        best_key = None
         anchor = m.anchor or m.token
         own = {m.token.i, anchor.i, *(t.i for t in m.span_tokens)}
         if m.noun:
@@ -2181,8 +2237,31 @@ class _DocContext:
         for start in (m.token, anchor):
             node, depth = start, 0
             while node.head is not node and depth < 12:
+                if node.dep_ in ("relcl", "acl") and node.pos_ in ("VERB", "AUX"):
+                    break  # "the guarantees that Russia is asking for": the noun's clause has its own time
                 node, depth = node.head, depth + 1
                 above.setdefault(node.i, depth)
+        best = self._clause_time(sent, own, above, anchor)
+        if best is None:
+            # "intends to invade, asserting that it will do so in February": the time of a
+            # "do so" clause later in the sentence is the time of the act it stands for.
+            for t in sent:
+                if t.i > anchor.i and t.lemma_ == "do" and any(
+                        c.lower_ in self.rules.do_so_words and c.dep_ in ("advmod", "dobj") for c in t.children):
+                    best = self._clause_time(sent, {t.i}, {}, t)
+                    if best is not None:
+                        break
+        if best is not None:
+            return best.value, best.precision
+        if self.published:
+            return self.published[:10], "publication"
+        return None, None
+
+    def _clause_time(self, sent: Span, own: set[int], above: dict[int, int], anchor: Token) -> Any:
+        """The sentence's time expression whose clause is ``own`` (rank 0) or an embedding one
+        (ranked by depth in ``above``), nearest first; None when there is none."""
+        best = None
+        best_key = None
         for t in self.analysis.times:
             if not t.value[:4].isdigit():
                 continue  # "PRESENT_REF", "FUTURE_REF": no date to give the event
@@ -2206,11 +2285,7 @@ class _DocContext:
             key = (rank, abs(t.start - anchor.idx))
             if best_key is None or key < best_key:
                 best, best_key = t, key
-        if best is not None:
-            return best.value, best.precision
-        if self.published:
-            return self.published[:10], "publication"
-        return None, None
+        return best
 
     def location_at(self, tok: Token) -> dict | None:
         """The place named by the phrase headed by ``tok``, as an event location, or None."""
