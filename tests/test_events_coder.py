@@ -622,3 +622,31 @@ def test_coder_seed_delivered_documents_are_russias(seed_events):
 def test_coder_channel_owner_needs_a_coded_channel():
     (event,) = [e for e in _events("The letter was sent to Kiev and posted on a blog.") if e.type == "CONSULT"]
     assert event.actor is None
+
+
+def test_coder_met_with_a_reaction_is_no_meeting():
+    assert not [e for e in _events("The Polish plan was met with criticism in Germany.") if e.type == "CONSULT"]
+    assert not [e for e in _events("Protesters were met with tear gas by Iranian police.") if e.type == "CONSULT"]
+    (meeting,) = [e for e in _events("Putin met with Erdogan in Sochi.") if e.type == "CONSULT"]
+    assert (meeting.actor["code"], meeting.recipient["code"]) == ("RUS", "TUR")
+
+
+def test_coder_relative_clause_with_its_own_subject_keeps_the_matrix_time_out():
+    # The agreement told in the relative clause is older than the denunciation on Wednesday.
+    events = _events("On Wednesday, Egypt denounced the memorandum in which Turkey and Libya agreed on maritime borders.",
+                     published="2020-01-11")
+    (agreed,) = [e for e in events if e.type == "AGREE"]
+    assert agreed.date_precision == "publication"
+    # A "where"/"when" clause tells the matrix's occasion and keeps its time.
+    events = _events("On Tuesday Mitsotakis met Trump in Washington, where he denounced the Turkish border deal.",
+                     published="2020-01-10")
+    assert {e.date for e in events} == {"2020-01-07"}
+
+
+def test_coder_seed_reply_received_on_january_26(seed_events):
+    # "Moscow will put on the table the response it received, on January 26, from the United
+    # States and NATO": the parser hangs the date and the senders on "put"; they are the
+    # receiving's. One event per sender, each to Moscow.
+    events = [e for e in _in_sentence(seed_events, "the response it received") if e.evidence["trigger"]["text"] == "received"]
+    assert {(e.actor["code"], e.recipient["code"]) for e in events} == {("USA", "RUS"), ("NATO", "RUS")}
+    assert all(e.type == "CONSULT" and e.date == "2022-01-26" and e.factuality == "asserted" for e in events)

@@ -552,6 +552,7 @@ class _Args:
     clause_subjects: list[Token] = field(default_factory=list)
     has_clause: bool = False
     has_infinitive: bool = False
+    relative_object: bool = False  # the object is the noun a relative clause describes
 
 
 # --------------------------------------------------------------------------------------------
@@ -1129,7 +1130,7 @@ class EventCoder:
             heads.append(m.args.agent)
         for head in heads:
             for t in head.subtree:
-                if t.dep_ in ("ccomp", "relcl") and t is not head:
+                if t.dep_ in ("ccomp", "relcl") and t.i != head.i:
                     continue
                 words.add(t.lower_)
                 words.add(t.lemma_.lower())
@@ -1160,6 +1161,8 @@ class EventCoder:
         if m.type == "ASSAULT" and actor_tok is not None and any(
                 t.lemma_.lower() in self.rules.natural_causes for t in (actor_tok, *actor_tok.children)):
             return None, None  # "a typhoon killed 6,000 people" is no assault
+        if m.args is not None and m.args.relative_object and not (actor or {}).get("code"):
+            return None, None  # "the sentence Manafort received": only a coded actor's act counts here
         if m.type == "ASSAULT" and not (actor or {}).get("code"):
             actor = ctx.unidentified_attacker(m, actor_tok) or actor
         if actor is not None and recipient is not None and _same(actor, recipient):
@@ -1326,6 +1329,34 @@ def _holds(p: Pattern, a: _Args) -> bool:
     return True
 
 
+def _stray_preps(verb: Token) -> list[Token]:
+    """Prepositional phrases the parser hung on the clause above a relative clause that ends
+    its object, set off by a comma right after it: in "put on the table the response it
+    received, on January 26, from the United States", the date and the sender are the
+    receiving's, not the putting's. Only phrases that follow one another after that comma count."""
+    if verb.dep_ != "relcl" or verb.head.dep_ not in ("dobj", "nsubjpass", "pobj", "attr"):
+        return []
+    doc = verb.doc
+    i = verb.right_edge.i + 1
+    if i >= len(doc) or doc[i].text != ",":
+        return []
+    matrix = verb.head.head
+    if matrix.dep_ == "prep":
+        matrix = matrix.head
+    out: list[Token] = []
+    while i < len(doc) and doc[i].sent == verb.sent:
+        tok = doc[i]
+        if tok.is_punct:
+            i += 1
+            continue
+        if tok.dep_ == "prep" and tok.head.i == matrix.i:
+            out.append(tok)
+            i = tok.right_edge.i + 1
+            continue
+        break
+    return out
+
+
 def _governor(tok: Token) -> tuple[Token, str, Token] | None:
     """The predicate that embeds ``tok``, how, and the clause it embeds: ``clause``
     (xcomp/ccomp), ``object`` (an event noun or gerund as object: "held talks", "talks are
@@ -1334,7 +1365,7 @@ def _governor(tok: Token) -> tuple[Token, str, Token] | None:
     ready to")."""
     dep = tok.dep_
     head = tok.head
-    if head is tok:
+    if head.i == tok.i:
         return None
     if dep in ("xcomp", "ccomp", "csubj"):
         return head, "clause", tok
@@ -1344,7 +1375,7 @@ def _governor(tok: Token) -> tuple[Token, str, Token] | None:
         return head, "clause", tok  # "plans to sell", "the decision to send"
     if dep in ("dobj", "nsubjpass", "attr") and (tok.pos_ in ("NOUN", "PROPN") or tok.tag_ == "VBG"):
         return head, "object", tok
-    if (dep in ("pobj", "pcomp") and head.dep_ in ("prep", "agent") and head.head is not head
+    if (dep in ("pobj", "pcomp") and head.dep_ in ("prep", "agent") and head.head.i != head.i
             and head.head.pos_ in ("VERB", "AUX", "ADJ")):
         return head.head, "prep", tok
     if dep == "conj":
@@ -1375,14 +1406,14 @@ def _negated(tok: Token) -> bool:
     for c in tok.children:
         if c.dep_ == "neg" or (c.lower_ in ("never", "no") and c.dep_ in ("neg", "advmod", "det")):
             return True
-    if tok.dep_ == "acomp" and tok.head is not tok:
+    if tok.dep_ == "acomp" and tok.head.i != tok.i:
         return any(c.dep_ == "neg" for c in tok.head.children)
     return False
 
 
 def _aux_words(tok: Token) -> list[str]:
     words = [c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")]
-    if tok.dep_ == "acomp" or (tok.pos_ == "ADJ" and tok.head is not tok):
+    if tok.dep_ == "acomp" or (tok.pos_ == "ADJ" and tok.head.i != tok.i):
         words += [c.lower_ for c in tok.head.children if c.dep_ in ("aux",)]
     return words
 
@@ -1422,7 +1453,7 @@ def _clause_flags(tok: Token, r: Rules, ctx: _DocContext) -> set[str]:
     # the modality of the verb it hangs off.
     node = tok
     for _ in range(3):
-        if node.dep_ not in ("advcl", "conj", "xcomp") or node.head is node or node.head.pos_ not in ("VERB", "AUX"):
+        if node.dep_ not in ("advcl", "conj", "xcomp") or node.head.i == node.i or node.head.pos_ not in ("VERB", "AUX"):
             break
         if node.dep_ == "xcomp" and r.frames.get(node.head.lemma_.lower()) not in (None, "aspect", "prepare"):
             break  # the frame rules decide ("threatened to", "promised to")
@@ -1441,7 +1472,7 @@ def _clause_flags(tok: Token, r: Rules, ctx: _DocContext) -> set[str]:
         if mark is not None and mark.lower_ in r.conditional:
             flags.add("drop" if mark.lower_ == "whether" else "hypothetical")
             break
-        if node.dep_ in ("advcl", "ccomp", "xcomp", "conj", "relcl") and node.head is not node:
+        if node.dep_ in ("advcl", "ccomp", "xcomp", "conj", "relcl") and node.head.i != node.i:
             node = node.head
             if node.pos_ not in ("VERB", "AUX", "ADJ"):
                 break
@@ -1449,7 +1480,7 @@ def _clause_flags(tok: Token, r: Rules, ctx: _DocContext) -> set[str]:
         break
     # Noun triggers take their governing verb's modality ("talks are expected", "an invasion
     # would be costly").
-    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and tok.head is not tok:
+    if tok.pos_ in ("NOUN", "PROPN") and tok.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and tok.head.i != tok.i:
         head = tok.head
         flags |= {f for f in _clause_flags(head, r, ctx) if f in ("negated", "future", "hypothetical", "drop")}
         if any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children):
@@ -1483,7 +1514,7 @@ def _under_report(tok: Token, r: Rules) -> bool:
     """Whether a predicate sits, at any depth, in the content clause of a speech verb."""
     node = tok
     for _ in range(10):
-        if node.head is node:
+        if node.head.i == node.i:
             return False
         if node.dep_ in ("ccomp", "parataxis") and r.frames.get(node.head.lemma_.lower()) == "report":
             return True
@@ -1494,11 +1525,11 @@ def _under_report(tok: Token, r: Rules) -> bool:
 def _in_report(tok: Token, r: Rules) -> bool:
     node = tok
     for _ in range(4):
-        if node.dep_ in ("ccomp",) and node.head is not node:
+        if node.dep_ in ("ccomp",) and node.head.i != node.i:
             kind = r.frames.get(node.head.lemma_.lower())
             if kind in ("report", "commit", "vow", "threat"):
                 return True
-        if node.dep_ in ("xcomp", "conj", "ccomp") and node.head is not node:
+        if node.dep_ in ("xcomp", "conj", "ccomp") and node.head.i != node.i:
             node = node.head
             continue
         break
@@ -1569,6 +1600,7 @@ class _DocContext:
         if found is not None:
             return found
         passive = _is_passive(verb)
+        relative_object = False
         objects: list[Token] = []
         preps: list[tuple[str, Token | None, Token]] = []
         particles: set[str] = set()
@@ -1609,15 +1641,18 @@ class _DocContext:
                         if pobj is not None:
                             objects.extend(_with_conjuncts(pobj))
         if verb.dep_ in ("relcl", "acl") and not passive and verb.head.pos_ in ("NOUN", "PROPN") \
-                and any(c.dep_ == "nsubj" for c in verb.children):
+                and any(c.dep_ == "nsubj" for c in verb.children) and not any(c.dep_ == "mark" for c in verb.children) \
+                and (verb.tag_ != "VBG" or any(c.dep_ == "aux" for c in verb.children)):
             # An object relative clause: "the response (that) it received" has the noun as its
             # object; "the city where he lived" (a relative adverb) has none.
             rel_obj = [o for o in objects if o.lower_ in _RELATIVE]
             if rel_obj:
                 objects = [verb.head if o in rel_obj else o for o in objects]
             elif not objects and any(c.dep_ == "nsubj" and c.lower_ not in _RELATIVE for c in verb.children) \
-                    and not any(c.lower_ in ("where", "when", "why", "how") for c in verb.children):
-                objects.append(verb.head)
+                    and not any(c.lower_ in ("where", "when", "why", "how") for c in verb.children) \
+                    and not any(c.dep_ == "prep" and any(x.lower_ in _RELATIVE for x in c.children) for c in verb.children):
+                objects.append(verb.head)  # not "the nation in which the Taliban seeks …"
+            relative_object = any(o.i == verb.head.i for o in objects)
         if verb.dep_ == "acl" and verb.tag_ == "VBN" and not objects and not _misparsed_predicate(verb):
             objects.append(verb.head)  # "troops deployed to the border"
             passive = True
@@ -1625,6 +1660,10 @@ class _DocContext:
             for c in obj.children:
                 if c.dep_ == "prep":
                     preps.append((c.lower_, _pobj(c), c))
+        for c in _stray_preps(verb):
+            pobj = _pobj(c)
+            if pobj is not None and pobj.ent_type_ not in ("DATE", "TIME"):
+                preps.append((c.lower_, pobj, c))
         subject = None if passive else self.subject(verb)
         if passive and agent is None:
             agent = None
@@ -1635,7 +1674,7 @@ class _DocContext:
                              for c in verb.children)
         found = _Args(subject=subject, objects=objects, passive=passive, agent=agent, preps=preps,
                       particles=particles, dative=dative, words=words, clause_subjects=clause_subjects,
-                      has_clause=has_clause, has_infinitive=has_infinitive)
+                      has_clause=has_clause, has_infinitive=has_infinitive, relative_object=relative_object)
         self._args[verb.i] = found
         return found
 
@@ -1649,10 +1688,10 @@ class _DocContext:
                 if c.lower_ in _RELATIVE and verb.dep_ == "relcl":
                     return verb.head
                 return c
-        if verb.pos_ == "ADJ" and verb.dep_ in ("acomp", "amod") and verb.head is not verb:
+        if verb.pos_ == "ADJ" and verb.dep_ in ("acomp", "amod") and verb.head.i != verb.i:
             return self.subject(verb.head, depth + 1)
         head = verb.head
-        if head is verb:
+        if head.i == verb.i:
             return None
         dep = verb.dep_
         if dep == "xcomp":
@@ -1678,7 +1717,7 @@ class _DocContext:
             for c in head.children:
                 if c.dep_ == "poss":
                     return c  # "Russia's plan to invade"
-            if head.dep_ in ("dobj", "attr") and head.head is not head:
+            if head.dep_ in ("dobj", "attr") and head.head.i != head.i:
                 return self.subject(head.head, depth + 1)  # "Russia has an intention to invade"
         if dep == "relcl":
             return head
@@ -1739,7 +1778,7 @@ class _DocContext:
         coded actor."""
         node = verb
         for _ in range(2):
-            if node.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or node.head is node:
+            if node.dep_ not in ("ccomp", "xcomp", "conj", "advcl") or node.head.i == node.i:
                 return None
             node = node.head
             if _is_passive(node):
@@ -1880,7 +1919,7 @@ class _DocContext:
             # "The last time X held talks was on January 21": the parser gives the light
             # verb's object to the copula that follows.
             return self.subject(head.head)
-        if (noun.dep_ in _LIGHT_DEPS and head is not noun and head.pos_ in ("VERB", "AUX")
+        if (noun.dep_ in _LIGHT_DEPS and head.i != noun.i and head.pos_ in ("VERB", "AUX")
                 and head.lemma_.lower() in self.rules.light_verbs):
             if noun.dep_ == "nsubjpass":
                 return self.agent(head)
@@ -1924,7 +1963,7 @@ class _DocContext:
                     recipient = pobj
         if recipient is None and recipient_part is None:
             # "the attack hit X", "the attack that hit X": what the event noun hit.
-            verbs = [noun.head] if noun.dep_ == "nsubj" and noun.head is not noun else []
+            verbs = [noun.head] if noun.dep_ == "nsubj" and noun.head.i != noun.i else []
             verbs += [c for c in noun.children if c.dep_ == "relcl"
                       and any(s.dep_ == "nsubj" and s.lower_ in _RELATIVE for s in c.children)]
             for verb in verbs:
@@ -1966,7 +2005,7 @@ class _DocContext:
 
         node = tok.head
         for _ in range(8):
-            if node.head is node:
+            if node.head.i == node.i:
                 subj = subj_of(node)
                 return subj if subj is not None and subj.lower_ not in _PRONOUNS and subj.i != tok.i else None
             if node.pos_ in ("VERB", "AUX"):
@@ -2197,7 +2236,7 @@ class _DocContext:
     def _clause_places(self, m: _Match) -> list[Any]:
         doc = self.doc
         anchors = {m.token.i, (m.anchor or m.token).i, *(t.i for t in m.span_tokens)}
-        if m.noun and m.token.dep_ in ("nsubj", "nsubjpass") and m.token.head is not m.token:
+        if m.noun and m.token.dep_ in ("nsubj", "nsubjpass") and m.token.head.i != m.token.i:
             anchors.add(m.token.head.i)  # "the deployment … arrived in Bosnia": where it happened
         if (m.noun and m.token.dep_ == "pobj" and m.token.head.dep_ == "prep"
                 and m.token.head.head.lemma_.lower() in self.rules.participation_verbs):
@@ -2212,7 +2251,7 @@ class _DocContext:
                 if node.i in anchors:
                     out.append(place)
                     break
-                if node.head is node or (node.pos_ in ("VERB", "AUX") and node.i not in anchors):
+                if node.head.i == node.i or (node.pos_ in ("VERB", "AUX") and node.i not in anchors):
                     break
                 node = node.head
         return out
@@ -2225,20 +2264,25 @@ class _DocContext:
         the publication date."""
         anchor = m.anchor or m.token
         own = {m.token.i, anchor.i, *(t.i for t in m.span_tokens)}
+        own.update(c.i for c in _stray_preps(anchor))
         if m.noun:
             # "the attack hit X on Monday", "the attack that hit X on January 14": the verb
             # that tells the event noun's story is its clause.
             noun = m.token
-            if noun.dep_ in ("nsubj", "nsubjpass") and noun.head is not noun:
+            if noun.dep_ in ("nsubj", "nsubjpass") and noun.head.i != noun.i:
                 own.add(noun.head.i)
             own.update(c.i for c in noun.children if c.dep_ == "relcl"
                        and any(x.dep_ in ("nsubj", "nsubjpass") and x.lower_ in _RELATIVE for x in c.children))
         above: dict[int, int] = {}
         for start in (m.token, anchor):
             node, depth = start, 0
-            while node.head is not node and depth < 12:
-                if node.dep_ in ("relcl", "acl") and node.pos_ in ("VERB", "AUX"):
-                    break  # "the guarantees that Russia is asking for": the noun's clause has its own time
+            while node.head.i != node.i and depth < 12:
+                if node.dep_ == "relcl" and any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in _RELATIVE
+                                                for c in node.children) and not any(
+                        c.lower_ in ("where", "when", "whereupon") for c in node.children):
+                    # "the guarantees that Russia is asking for": a relative clause with a subject
+                    # of its own tells another act, with its own time.
+                    break
                 node, depth = node.head, depth + 1
                 above.setdefault(node.i, depth)
         best = self._clause_time(sent, own, above, anchor)
@@ -2276,7 +2320,7 @@ class _DocContext:
                 if node.i in own:
                     rank = 0
                     break
-                if node.pos_ in ("VERB", "AUX") or node.head is node:
+                if node.pos_ in ("VERB", "AUX") or node.head.i == node.i:
                     rank = above.get(node.i)
                     break
                 node = node.head
@@ -2349,7 +2393,7 @@ def _np_tokens(tok: Token, *, recipient: bool = False, extended: bool = False) -
         for c in t.children:
             if c.dep_ not in _NP_DEPS:
                 continue
-            if c.dep_ == "prep" and c.lower_ != "of" and not (extended and t is tok and c.lower_ in _PLACING):
+            if c.dep_ == "prep" and c.lower_ != "of" and not (extended and t.i == tok.i and c.lower_ in _PLACING):
                 continue
             if c.dep_ == "poss" and c.pos_ == "PRON":
                 continue
