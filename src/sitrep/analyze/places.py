@@ -340,7 +340,7 @@ def _moves(prep: Token, r: PlaceRules) -> bool:
             objects = [c for c in cand.children if c.dep_ in ("dobj", "nsubjpass")]
             if any(o.lemma_.lower() in r.message_objects for o in objects):
                 return False
-            if head is not cand and head.lemma_.lower() in r.message_objects:
+            if head.i != cand.i and head.lemma_.lower() in r.message_objects:
                 return False
         return True
     return False
@@ -384,7 +384,7 @@ def _location_noun_above(token: Token, r: PlaceRules) -> Token | None:
         node = node.head
         if node.lemma_.lower() in r.location_nouns and node.pos_ in ("NOUN", "PROPN"):
             return node
-        if node is node.head:
+        if node.i == node.head.i:
             return None
     return None
 
@@ -398,7 +398,7 @@ def locative_reason(root: Token, r: PlaceRules | None = None, *, _depth: int = 0
         return _preposition_reason(root.head, r) if root.head.pos_ == "ADP" or root.head.dep_ == "prep" else None
     if dep == "conj" and _depth < 4:
         first = root.head
-        while first.dep_ == "conj" and first.head is not first:
+        while first.dep_ == "conj" and first.head.i != first.i:
             first = first.head
         inner = locative_reason(first, r, _depth=_depth + 1)
         if inner is None:
