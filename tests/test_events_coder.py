@@ -650,3 +650,19 @@ def test_coder_seed_reply_received_on_january_26(seed_events):
     events = [e for e in _in_sentence(seed_events, "the response it received") if e.evidence["trigger"]["text"] == "received"]
     assert {(e.actor["code"], e.recipient["code"]) for e in events} == {("USA", "RUS"), ("NATO", "RUS")}
     assert all(e.type == "CONSULT" and e.date == "2022-01-26" and e.factuality == "asserted" for e in events)
+
+
+def test_coder_purpose_clause_names_whom_aid_is_for():
+    (event,) = [e for e in _events("Britain deployed troops to protect Kuwait.") if e.type == "MOBILIZE"]
+    assert (event.actor["code"], event.recipient["code"]) == ("GBR", "KWT")
+    (aid,) = [e for e in _events("Germany sent humanitarian aid to help the people of Ukraine.") if e.type == "AID"]
+    assert aid.actor["code"] == "DEU"
+    # A hostile purpose is no help: the recipient of the move is not taken from it.
+    moves = [e for e in _events("Russia sent troops to attack Ukraine.") if e.type == "MOBILIZE"]
+    assert moves and all(e.recipient is None for e in moves)
+
+
+def test_coder_martial_law_is_imposed_on_the_states_own_country():
+    (event,) = _events("The Thai government imposed a curfew.")
+    assert (event.type, event.mode, event.actor["code"], event.recipient["code"]) == ("COERCE", "curfew", "THA", "THA")
+    assert event.recipient["implicit"] is True

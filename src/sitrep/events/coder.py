@@ -210,6 +210,9 @@ class Rules:
     publish_verbs: frozenset[str]
     channel_nouns: frozenset[str]
     government_words: frozenset[str]
+    helping_verbs: frozenset[str]
+    helping_types: frozenset[str]
+    own_country_acts: frozenset[str]
     state_sectors: frozenset[str]
     protest_heads: frozenset[str]
     protest_preps: frozenset[str]
@@ -471,6 +474,9 @@ def load_rules(converted_text: str | None = None, hand_text: str | None = None) 
         publish_verbs=words("publication_channel", "verbs"),
         channel_nouns=words("publication_channel", "channels"),
         government_words=words("publication_channel", "government_words"),
+        helping_verbs=words("helping", "verbs"),
+        helping_types=words("helping", "types"),
+        own_country_acts=frozenset(str(w) for w in (hand.get("domestic") or {}).get("own_country") or ()),
         location_heads=words("location_heads"),
         hostile_purposes=words("hostile_purposes"),
         permit_verbs=words("permit_verbs"),
@@ -1217,6 +1223,11 @@ class EventCoder:
                 actor = {"text": place["text"], "actor_id": None, "code": place["code"], "sector": None,
                          "named": False, "implicit": True}
                 a_code = actor["code"]
+        if (recipient is None and a_code and f"{m.pattern.type}/{m.pattern.mode}" in r.own_country_acts
+                and (actor or {}).get("sector") in (None, *r.state_sectors)):
+            # "imposed martial law", "declared a state of emergency": on the state's own country.
+            recipient = {"text": _country_name(a_code), "actor_id": None, "code": a_code, "sector": None,
+                         "named": False, "implicit": True}
         if recipient is None and a_code and m.type in r.domestic_default:
             # A protest with no named target is against the protesters' own government.
             recipient = {"text": _country_name(a_code), "actor_id": None, "code": a_code, "sector": None,
@@ -1753,6 +1764,8 @@ class _DocContext:
             recipient = self.protest_target(m.token, actor)
         if recipient is None and m.type == "MOBILIZE":
             recipient = self._purpose_target(args, actor)
+        if recipient is None and m.type in self.rules.helping_types:
+            recipient = self._helped(m.token, actor)
         if recipient is None and m.type == "THREATEN":
             # "threatened to close the strait if the United States attacked"
             recipient = _condition_subject(m.token, *(c for c in m.token.children if c.dep_ in ("xcomp", "ccomp")))
@@ -1769,6 +1782,26 @@ class _DocContext:
                     target = _pobj(c)
                     if target is not None and (actor is None or target.i != actor.i) and self._ok(target, True):
                         return target
+        return None
+
+    def _helped(self, verb: Token, actor: Token | None) -> Token | None:
+        """Whom aid or forces are for, when a purpose clause says so ("send material to help
+        defend Saudi Arabia", "deployed troops to protect Kuwait"): the coded object of a helping
+        verb in an infinitive clause on the trigger, through one more such verb."""
+        r = self.rules
+        frontier = [c for c in verb.children if c.dep_ in ("advcl", "xcomp")]
+        for _ in range(2):
+            nxt = []
+            for clause in frontier:
+                if clause.lemma_.lower() not in r.helping_verbs or not any(
+                        x.dep_ == "aux" and x.lower_ == "to" for x in clause.children) and clause.dep_ != "xcomp":
+                    continue
+                for c in clause.children:
+                    if c.dep_ == "dobj" and (actor is None or c.i != actor.i) and self._ok(c, True):
+                        return c
+                    if c.dep_ in ("xcomp", "ccomp"):
+                        nxt.append(c)  # "to help defend X", "help X defend itself"
+            frontier = nxt
         return None
 
     def _stray_agent(self, verb: Token) -> Token | None:
