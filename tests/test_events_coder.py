@@ -665,4 +665,3 @@ def test_coder_purpose_clause_names_whom_aid_is_for():
 def test_coder_martial_law_is_imposed_on_the_states_own_country():
     (event,) = _events("The Thai government imposed a curfew.")
     assert (event.type, event.mode, event.actor["code"], event.recipient["code"]) == ("COERCE", "curfew", "THA", "THA")
-    assert event.recipient["implicit"] is True
