@@ -256,3 +256,69 @@ def test_cli_process_and_load(corpus, tmp_path):
     assert result.exit_code == 2 and "E105" in result.output
     result = runner.invoke(app, ["process", str(corpus), "--out", str(out), "--engine", "spark"])
     assert result.exit_code == 2 and "E401" in result.output
+
+
+def test_engine_ray_client_address_is_refused_with_the_way_out(corpus, tmp_path):
+    from sitrep.engine.ray_engine import EngineUnavailable
+
+    with pytest.raises(EngineUnavailable) as err:
+        process([str(corpus)], tmp_path / "out", engine="ray", workers=2, address="ray://head:10001")
+    assert err.value.code == "E400" and "ray job submit" in str(err.value) and "HOST:PORT" in str(err.value)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_engine_ray_on_a_separately_started_cluster_matches_local(baseline, corpus, tmp_path):
+    """A real Ray cluster started with `ray start --head` (token authentication on), reached by
+    `sitrep process --address HOST:PORT` in another process, gives the local engine's records."""
+    import os
+    import secrets
+    import signal
+    import subprocess
+    import tempfile
+    import time
+
+    ray_bin = Path(sys.executable).with_name("ray")
+    if not ray_bin.exists():
+        pytest.skip("Ray is not installed (pip install 'sitrep[ray]'); the cluster path is not tested")
+    out, _ = baseline
+    port = _free_port()
+    env = {**os.environ, "RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32),
+           "RAY_USAGE_STATS_ENABLED": "0"}
+    env.pop("RAY_ADDRESS", None)
+    temp_dir = tempfile.mkdtemp(prefix="sitrep-ray-")  # short: Ray's socket paths must fit 107 bytes
+    head = subprocess.Popen(
+        [str(ray_bin), "start", "--head", "--block", f"--port={port}", "--num-cpus=2", "--include-dashboard=false",
+         "--disable-usage-stats", f"--temp-dir={temp_dir}", f"--ray-client-server-port={_free_port()}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        run = None
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:  # the head needs a few seconds before it accepts drivers
+            run = subprocess.run(
+                [sys.executable, "-m", "sitrep.cli", "process", str(corpus), "--engine", "ray", "--address",
+                 f"127.0.0.1:{port}", "--workers", "2", "--batch-size", "4", "--out", str(tmp_path / "out"), "--json"],
+                env=env, capture_output=True, text=True, timeout=600)
+            if run.returncode == 0 or "cannot start or reach Ray" not in run.stdout + run.stderr:
+                break
+            time.sleep(3)
+        assert run is not None and run.returncode == 0, (run.stdout[-2000:], run.stderr[-2000:])
+        report = json.loads(run.stdout)
+        assert report["engine"] == "ray"
+        assert records(tmp_path / "out") == records(out)
+    finally:
+        try:
+            os.killpg(head.pid, signal.SIGTERM)
+            head.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            try:
+                os.killpg(head.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        shutil.rmtree(temp_dir, ignore_errors=True)

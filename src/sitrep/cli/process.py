@@ -16,7 +16,7 @@ def process(
     out_dir: str = typer.Option(..., "--out", help="Output folder of Parquet datasets (created; reruns skip what is done)."),
     engine: str = typer.Option("local", "--engine", help="local (process pool; in-process with --workers 1) or ray."),
     workers: Optional[int] = typer.Option(None, "--workers", help="Worker processes or Ray actors (default: one per core)."),
-    address: Optional[str] = typer.Option(None, "--address", help="Ray cluster address (ray://host:10001); default: start Ray locally."),
+    address: Optional[str] = typer.Option(None, "--address", help="A running Ray cluster's head, HOST:PORT (its GCS port, 6379 by default) or auto; run on a node of the cluster or as a Ray job (ray:// is refused: Ray Data does not run over Ray Client). Default: start Ray locally."),
     batch_size: int = typer.Option(64, "--batch-size", help="Documents per worker task."),
     analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Run the analysis stage (documents only with --no-analyze)."),
     allow_private: bool = typer.Option(False, "--allow-private", help="Let URL fetches reach private and loopback addresses."),

@@ -8,8 +8,9 @@
 * write: results stream back in input order to the same writer the local engine uses.
 
 Ray is an optional extra (``pip install 'sitrep[ray]'``); without it this engine raises
-:class:`EngineUnavailable`. Workers on a cluster need sitrep installed and the inputs readable
-at the same paths.
+:class:`EngineUnavailable`. On a cluster, the driver runs on one of its nodes (``--address
+HOST:PORT`` or ``auto``, or a Ray job); workers need sitrep installed and the inputs readable at
+the same paths. Ray Client (``ray://``) cannot run Ray Data and is refused.
 """
 
 from __future__ import annotations
@@ -65,7 +66,19 @@ class _RayWorker:
 
 
 def ensure_ray(*, address: str | None, workers: int) -> Any:
-    """Start (or connect to) Ray once per process; returns the module."""
+    """Start (or connect to) Ray once per process; returns the module.
+
+    ``address`` is a running cluster's head (``HOST:PORT`` of its GCS, or ``auto``), reached as
+    a driver from a node of that cluster. Ray Client addresses (``ray://``) are refused: Ray Data
+    does not run over Ray Client, so such a run would fail after connecting; submit the run to
+    the cluster with ``ray job submit`` instead."""
+    if address and address.strip().lower().startswith("ray://"):
+        raise EngineUnavailable(
+            "Ray Data does not run over Ray Client (ray://); run sitrep process on a node of the cluster "
+            "with --address HOST:PORT (the head's GCS address) or --address auto, or submit it with "
+            "`ray job submit -- sitrep process ...`",
+            input=address,
+        )
     ray = _import_ray()
     if not ray.is_initialized():
         try:
