@@ -38,7 +38,9 @@ class BadEngine(SitrepError):
 @dataclass(kw_only=True)
 class ProcessReport:
     """What one ``process`` run did. ``write_seconds`` is the CPU time of the single writer
-    (the serial stage that bounds a cluster); ``worker_peak_rss_mb`` the largest worker's peak."""
+    (the serial stage that bounds a cluster); ``worker_peak_rss_mb`` the largest worker's peak;
+    ``startup_seconds`` the time until the last worker had its pipeline loaded (spawning,
+    imports, spaCy and the dictionaries), a fixed cost that ``steady_docs_per_s`` leaves out."""
 
     engine: str
     workers: int
@@ -53,6 +55,13 @@ class ProcessReport:
     seconds: float = 0.0
     write_seconds: float = 0.0
     worker_peak_rss_mb: float = 0.0
+    startup_seconds: float = 0.0
+
+    @property
+    def steady_docs_per_s(self) -> float | None:
+        """Documents per second once every worker is ready."""
+        busy = self.seconds - self.startup_seconds
+        return self.processed / busy if busy > 0 and self.processed else None
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form, rejections as ``{origin, code, reason}`` objects."""
@@ -71,6 +80,8 @@ class ProcessReport:
             "write_seconds": round(self.write_seconds, 3),
             "worker_peak_rss_mb": round(self.worker_peak_rss_mb, 1),
             "docs_per_s": round(self.processed / self.seconds, 2) if self.seconds else None,
+            "startup_seconds": round(self.startup_seconds, 3),
+            "steady_docs_per_s": round(self.steady_docs_per_s, 2) if self.steady_docs_per_s else None,
             "rejections": [{"origin": o, "code": c, "reason": r} for o, c, r in self.rejected],
         }
 
@@ -107,6 +118,7 @@ def process(
     if workers < 1:
         raise BadEngine("workers must be at least 1", input=str(workers))
     start = time.perf_counter()
+    start_wall = time.time()
     version = pipeline_version()
     out = Path(out)
     state = OutputState(out, version)
@@ -155,4 +167,5 @@ def process(
         seconds=time.perf_counter() - start,
         write_seconds=write_seconds,
         worker_peak_rss_mb=writer.peak_rss_mb,
+        startup_seconds=max(0.0, writer.ready_at - start_wall) if writer.ready_at else 0.0,
     )

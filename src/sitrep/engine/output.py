@@ -121,6 +121,7 @@ class OutputWriter:
         self.rejected: list[tuple[str, str, str]] = []
         self.items = self.skipped = self.duplicates = 0
         self.peak_rss_mb = 0.0
+        self.ready_at = 0.0
         self.out.mkdir(parents=True, exist_ok=True)
 
     def add(self, result: dict[str, bytes]) -> None:
@@ -129,6 +130,7 @@ class OutputWriter:
         stats = got.pop("_stats").to_pylist()[0]
         self.items += stats["items"]
         self.peak_rss_mb = max(self.peak_rss_mb, stats.get("peak_rss_mb") or 0.0)
+        self.ready_at = max(self.ready_at, stats.get("ready_at") or 0.0)
         self.skipped += stats["skipped"]
         docs = got.pop("documents")
         ids = docs.column("id").to_pylist()

@@ -9,6 +9,7 @@ actors, mentions, time expressions, events, statements) become datasets without 
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -89,6 +90,9 @@ class Worker:
 
             load_pipeline()
             default_resolver()
+        # Wall-clock time at which this worker was ready (pipeline loaded): the driver takes
+        # the last worker's as the end of the run's start-up.
+        self.ready_at = time.time()
 
     def __call__(self, items: Sequence[Item]) -> dict[str, bytes]:
         """Process one batch; returns ``{dataset: Arrow IPC bytes}``."""
@@ -144,7 +148,7 @@ class Worker:
             schema=tables.ORIGINS_SCHEMA,
         )
         out["_stats"] = pa.table({"skipped": [skipped], "duplicates": [duplicates], "items": [len(items)],
-                                  "peak_rss_mb": [_peak_rss_mb()]})
+                                  "peak_rss_mb": [_peak_rss_mb()], "ready_at": [self.ready_at]})
         return {name: tables.to_ipc(t) for name, t in out.items()}
 
     def _analyze(self, documents: list[Document]) -> tuple[dict[str, list[Any]], list[tuple[str, SitrepError]]]:
