@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engine", default="local")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--no-load", action="store_true", help="skip loading the output into DuckDB (memory runs)")
     args = parser.parse_args(argv)
 
     from sitrep.engine import process
@@ -76,9 +77,11 @@ def main(argv: list[str] | None = None) -> None:
         from sitrep.store.load import load_output
 
         load_start = time.perf_counter()
-        with Store(folder / "load.duckdb") as store:
-            loaded = load_output(store, folder / "out")
-        load_seconds = time.perf_counter() - load_start
+        loaded = None
+        if not args.no_load:
+            with Store(folder / "load.duckdb") as store:
+                loaded = load_output(store, folder / "out")
+        load_seconds = time.perf_counter() - load_start if loaded is not None else None
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     if args.engine == "ray":
@@ -106,12 +109,14 @@ def main(argv: list[str] | None = None) -> None:
             "words_per_s": round(words / elapsed, 1),
             "write_seconds": round(report.write_seconds, 3),
             "writer_docs_per_s": round(report.processed / report.write_seconds, 1) if report.write_seconds else None,
-            "load_seconds": round(load_seconds, 3),
-            "load_docs_per_s": round(loaded.new / load_seconds, 1) if load_seconds else None,
+            "load_seconds": round(load_seconds, 3) if load_seconds is not None else None,
+            "load_docs_per_s": round(loaded.new / load_seconds, 1) if loaded is not None and load_seconds else None,
             # Each worker reports its own peak (in-process, the driver is the worker); the
             # driver's figure includes the benchmark's own load into DuckDB at the end.
             "peak_rss_driver_mb": round(self_rss, 1),
             "peak_rss_worker_mb": round(report.worker_peak_rss_mb, 1),
+            # Resident memory with the last results: flat when nothing accumulates, whatever the peak.
+            "end_rss_worker_mb": round(report.worker_end_rss_mb, 1),
             "peak_rss_pool_children_mb": round(children_rss, 1),
         },
         sys.stdout,

@@ -177,8 +177,10 @@ def suite_engine(shared: Path, limit: int | None = None) -> dict | None:
              if (r["engine"], r["workers"]) == ("local", 2)}
     for size in sizes:
         row = reuse.get(size) or _sub(script, "reuters", str(corpora["reuters"]), "--workers", "2", "--limit", str(size))
-        print(f"rss reuters {size:>6} docs: peak RSS/worker {row['peak_rss_worker_mb']} MB, driver {row['peak_rss_driver_mb']} MB")
+        print(f"rss reuters {size:>6} docs: peak RSS/worker {row['peak_rss_worker_mb']} MB "
+              f"(at the end {row.get('end_rss_worker_mb')} MB), driver {row['peak_rss_driver_mb']} MB")
         result["rss"].append({"size": size, "documents": row["documents"], "peak_rss_worker_mb": row["peak_rss_worker_mb"],
+                              "end_rss_worker_mb": row.get("end_rss_worker_mb"),
                               "peak_rss_driver_mb": row["peak_rss_driver_mb"]})
     return result
 

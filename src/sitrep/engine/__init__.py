@@ -39,6 +39,7 @@ class BadEngine(SitrepError):
 class ProcessReport:
     """What one ``process`` run did. ``write_seconds`` is the CPU time of the single writer
     (the serial stage that bounds a cluster); ``worker_peak_rss_mb`` the largest worker's peak;
+    ``worker_end_rss_mb`` the largest resident memory a worker reported with its last results;
     ``startup_seconds`` the time until the last worker had its pipeline loaded (spawning,
     imports, spaCy and the dictionaries), a fixed cost that ``steady_docs_per_s`` leaves out."""
 
@@ -56,6 +57,7 @@ class ProcessReport:
     write_seconds: float = 0.0
     worker_peak_rss_mb: float = 0.0
     startup_seconds: float = 0.0
+    worker_end_rss_mb: float = 0.0
 
     @property
     def steady_docs_per_s(self) -> float | None:
@@ -79,6 +81,7 @@ class ProcessReport:
             "seconds": round(self.seconds, 3),
             "write_seconds": round(self.write_seconds, 3),
             "worker_peak_rss_mb": round(self.worker_peak_rss_mb, 1),
+            "worker_end_rss_mb": round(self.worker_end_rss_mb, 1),
             "docs_per_s": round(self.processed / self.seconds, 2) if self.seconds else None,
             "startup_seconds": round(self.startup_seconds, 3),
             "steady_docs_per_s": round(self.steady_docs_per_s, 2) if self.steady_docs_per_s else None,
@@ -168,4 +171,5 @@ def process(
         write_seconds=write_seconds,
         worker_peak_rss_mb=writer.peak_rss_mb,
         startup_seconds=max(0.0, writer.ready_at - start_wall) if writer.ready_at else 0.0,
+        worker_end_rss_mb=max(writer.recent_rss_mb, default=0.0),
     )

@@ -17,6 +17,8 @@ writes the documents files last, so a document never appears without its records
 
 from __future__ import annotations
 
+from collections import deque
+
 import json
 import os
 from collections import defaultdict
@@ -122,6 +124,9 @@ class OutputWriter:
         self.items = self.skipped = self.duplicates = 0
         self.peak_rss_mb = 0.0
         self.ready_at = 0.0
+        # Resident memory the workers reported with their last results: what a worker holds at
+        # the end of the run, as opposed to its peak (the largest batch).
+        self.recent_rss_mb: deque[float] = deque(maxlen=8)
         self.out.mkdir(parents=True, exist_ok=True)
 
     def add(self, result: dict[str, bytes]) -> None:
@@ -131,6 +136,8 @@ class OutputWriter:
         self.items += stats["items"]
         self.peak_rss_mb = max(self.peak_rss_mb, stats.get("peak_rss_mb") or 0.0)
         self.ready_at = max(self.ready_at, stats.get("ready_at") or 0.0)
+        if stats.get("rss_mb"):
+            self.recent_rss_mb.append(stats["rss_mb"])
         self.skipped += stats["skipped"]
         docs = got.pop("documents")
         ids = docs.column("id").to_pylist()

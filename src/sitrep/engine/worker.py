@@ -148,7 +148,7 @@ class Worker:
             schema=tables.ORIGINS_SCHEMA,
         )
         out["_stats"] = pa.table({"skipped": [skipped], "duplicates": [duplicates], "items": [len(items)],
-                                  "peak_rss_mb": [_peak_rss_mb()], "ready_at": [self.ready_at]})
+                                  "peak_rss_mb": [_peak_rss_mb()], "rss_mb": [_rss_mb()], "ready_at": [self.ready_at]})
         return {name: tables.to_ipc(t) for name, t in out.items()}
 
     def _analyze(self, documents: list[Document]) -> tuple[dict[str, list[Any]], list[tuple[str, SitrepError]]]:
@@ -190,6 +190,18 @@ def _peak_rss_mb() -> float:
         return 0.0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1 << 20) if sys.platform == "darwin" else peak / 1024
+
+
+def _rss_mb() -> float:
+    """This worker process' resident memory now (MB; Linux, else its peak)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            pages = int(f.read().split()[1])
+        import os
+
+        return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return _peak_rss_mb()
 
 
 # Process-pool plumbing: one Worker per process, built by the pool's initializer.
