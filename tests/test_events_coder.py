@@ -665,3 +665,16 @@ def test_coder_purpose_clause_names_whom_aid_is_for():
 def test_coder_martial_law_is_imposed_on_the_states_own_country():
     (event,) = _events("The Thai government imposed a curfew.")
     assert (event.type, event.mode, event.actor["code"], event.recipient["code"]) == ("COERCE", "curfew", "THA", "THA")
+
+
+def test_coder_purpose_infinitive_is_intended_not_done():
+    events = _events("Russia sent troops to attack Ukraine.")
+    (attack,) = [e for e in events if e.type == "ASSAULT"]
+    assert attack.factuality == "future"
+    (move,) = [e for e in events if e.type == "MOBILIZE"]
+    assert move.factuality == "asserted"
+    (arrest,) = [e for e in _events("Israel deployed troops in order to arrest militants in Jenin.") if e.mode == "arrest"]
+    assert arrest.type == "COERCE" and arrest.actor["code"] == "ISR" and arrest.factuality == "future"
+    # A gathering's purpose is carried out in the gathering.
+    talks = [e for e in _events("Putin and Erdogan met in Sochi to discuss Syria.") if e.type == "CONSULT"]
+    assert talks and all(e.factuality == "asserted" for e in talks)

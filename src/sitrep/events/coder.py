@@ -213,6 +213,7 @@ class Rules:
     helping_verbs: frozenset[str]
     helping_types: frozenset[str]
     own_country_acts: frozenset[str]
+    accomplished_purpose: frozenset[str]
     state_sectors: frozenset[str]
     protest_heads: frozenset[str]
     protest_preps: frozenset[str]
@@ -476,6 +477,7 @@ def load_rules(converted_text: str | None = None, hand_text: str | None = None) 
         government_words=words("publication_channel", "government_words"),
         helping_verbs=words("helping", "verbs"),
         helping_types=words("helping", "types"),
+        accomplished_purpose=words("purpose", "accomplished"),
         own_country_acts=frozenset(str(w) for w in (hand.get("domestic") or {}).get("own_country") or ()),
         location_heads=words("location_heads"),
         hostile_purposes=words("hostile_purposes"),
@@ -646,6 +648,8 @@ class EventCoder:
         self._absorb(matches)
         for m in list(matches.values()):
             if not m.consumed:
+                if not m.noun and self._purpose(m.token):
+                    m.factuality.add("future")  # "sent troops to attack Ukraine": intended, not done
                 self._frames(m, matches, ctx)
         for verb in speakers:
             demand = self._deontic_demand(verb, matches, ctx)
@@ -739,6 +743,26 @@ class EventCoder:
                 return _Match(token=tok, pattern=p, noun=False, args=args, type=p.type, mode=p.mode,
                               context=p.context, anchor=tok)
         return None
+
+    def _purpose(self, tok: Token) -> bool:
+        """Whether a verb is the purpose of another act, an infinitive that says what the act
+        was for: "sent troops to attack Ukraine", "in order to arrest", "used tear gas to
+        disperse" (the object-taking verb is no frame of its own)."""
+        while tok.dep_ == "conj" and tok.head.i != tok.i:
+            tok = tok.head  # "to arrest and detain": the first conjunct's clause
+        if not any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+            return False
+        head = tok.head
+        lemma = head.lemma_.lower()
+        if lemma in self.rules.accomplished_purpose or (lemma == "use" and head.i + 1 < len(head.doc)
+                                                        and head.doc[head.i + 1].lower_ == "to"):
+            return False  # "met to discuss", "rallied to protest": the act is the gathering's; "used to deliver": habit
+        if tok.dep_ == "advcl":
+            return True
+        if tok.dep_ == "acl" and head.lower_ == "order" and head.head.lower_ == "in":
+            return True
+        return (tok.dep_ == "xcomp" and head.pos_ == "VERB" and self.rules.frames.get(head.lemma_.lower()) is None
+                and any(c.dep_ == "dobj" for c in head.children))
 
     def _absorb(self, matches: dict[int, _Match]) -> None:
         """Merge readings that describe one happening.
@@ -1382,6 +1406,8 @@ def _governor(tok: Token) -> tuple[Token, str, Token] | None:
         return head, "clause", tok
     if dep == "advcl" and any(c.dep_ == "mark" and c.lower_ == "for" for c in tok.children):
         return head, "clause", tok  # "pushing hard for the US (to) support …"
+    if dep == "acl" and head.lower_ == "order" and head.head.lower_ == "in":
+        return None  # "in order to arrest": a purpose, not an order
     if dep == "acl" and head.pos_ in ("NOUN", "ADJ") and tok.tag_ in ("VB",):
         return head, "clause", tok  # "plans to sell", "the decision to send"
     if dep in ("dobj", "nsubjpass", "attr") and (tok.pos_ in ("NOUN", "PROPN") or tok.tag_ == "VBG"):
@@ -1722,6 +1748,8 @@ class _DocContext:
             return self.subject(head.head, depth + 1)
         if dep in ("advcl",) and (verb.tag_ in ("VBG", "VBN") or any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)):
             return self.subject(head, depth + 1)  # "deploying troops", "to help support"
+        if dep == "acl" and head.lower_ == "order" and head.head.lower_ == "in" and head.head.head.i != head.head.i:
+            return self.subject(head.head.head, depth + 1)  # "deployed troops in order to arrest …"
         if dep == "acl" and (verb.tag_ == "VBG" or _misparsed_predicate(verb)):
             return head
         if dep == "acl" and head.pos_ == "NOUN":
