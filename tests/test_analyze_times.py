@@ -350,9 +350,205 @@ def test_times_periods_and_names(sentence, expression, anchor, value):
         ("The Russell 2000 Index of smaller companies dropped by four percent.", "2000"),
         ("He spoke against the now-cancelled deal to lease tankers.", "now"),
         ("He was last seen Nov. 3, the day before authorities issued a warrant.", "the day"),
+        ("A poster showed Gary Cooper in High Noon.", "Noon"),
+        ("Three quarters of the budget goes to the army.", "quarters"),
+        ("In the days before the attack, he fled.", "days"),
+        ("Police arrested him in the early hours of Thursday.", "hours"),
+        ("He hosted Imus in the Morning for decades.", "Morning"),
+        ("The index was averaged over the years 2005-2015.", "the years"),
     ],
 )
 def test_times_names_and_prefixes_are_not_times(sentence, words):
     start = sentence.index(words)
     end = start + len(words)
     assert [r for r in _times(sentence) if r.start < end and start < r.end] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Fractions, seasons across the new year, parts of the day, sets and fiscal-year codes
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "anchor", "value", "precision"),
+    [
+        # A fraction goes into the next smaller unit, after the whole units.
+        ("The refugees lived in the camps for 3 1/2 years.", "3 1/2 years", SEED_DATE,
+         "P3Y6M", "duration"),
+        ("The envoy spent about 4 1/2 hours in the capital.", "4 1/2 hours", SEED_DATE,
+         "PT4H30M", "duration"),
+        ("The blockade lasted two and a half days.", "two and a half days", SEED_DATE,
+         "P2DT12H", "duration"),
+        ("The siege went on for a year and a half.", "a year and a half", SEED_DATE,
+         "P1Y6M", "duration"),
+        ("The shelling stopped for half an hour.", "half an hour", SEED_DATE, "PT30M",
+         "duration"),
+        ("A minute and a half later, the second blast came.", "A minute and a half", SEED_DATE,
+         "PT1M30S", "duration"),
+        ("The rebels took the town a year and a half ago.", "a year and a half ago",
+         "2022-02-01", "2020", "year"),
+        # "last" as a verb is no part of the duration.
+        ("Officials expect the truce to last two more weeks.", "two more weeks", SEED_DATE,
+         "P2W", "duration"),
+        # A winter runs into the next year: in February, "last winter" began two Decembers
+        # ago, and "this winter" is the one under way.
+        ("Gas ran short last winter.", "last winter", "2022-02-10", "2020-WI", "season"),
+        ("Gas is short this winter.", "this winter", "2022-02-10", "2021-WI", "season"),
+        ("Gas ran short last winter.", "last winter", "2022-07-10", "2021-WI", "season"),
+        # Parts of the day lean on the day last mentioned.
+        ("The ceasefire began on Monday. Shelling resumed in the evening.", "the evening",
+         SEED_DATE, "2022-01-31TEV", "time"),
+        ("Shares of the arms maker fell in morning trading.", "morning", SEED_DATE,
+         "2022-02-01TMO", "time"),
+        ("The envoy left on Sunday, and talks ended later in the day.", "later in the day",
+         SEED_DATE, "2022-01-30", "day"),
+        ("The convoy will leave at 4 in the morning.", "4 in the morning", SEED_DATE,
+         "2022-02-01T04:00", "time"),
+        ("The curfew starts at 10 in the evening.", "10 in the evening", SEED_DATE,
+         "2022-02-01T22:00", "time"),
+        ("At mid-afternoon yesterday the shares were up.", "mid-afternoon yesterday",
+         SEED_DATE, "2022-01-31TAF", "time"),
+        # A week named by one of its days.
+        ("A hearing is set for the week of March 7.", "the week of March 7", SEED_DATE,
+         "2022-W10", "week"),
+        # Recurrences.
+        ("Flights leave on Monday and Wednesday nights.", "Wednesday nights", SEED_DATE,
+         "XXXX-WXX-3TNI", "set"),
+        ("Flights leave on Monday and Wednesday nights.", "Monday", SEED_DATE,
+         "XXXX-WXX-1TNI", "set"),
+        ("The border market opens on weekends.", "weekends", SEED_DATE, "XXXX-WXX-WE", "set"),
+        # Half a month is the month; the second of two days is a date of its own.
+        ("Talks resume in the second half of February.", "the second half of February",
+         SEED_DATE, "2022-02", "month"),
+        ("Sales fell in the first half of March 2021.", "the first half of March 2021",
+         SEED_DATE, "2021-03", "month"),
+        ("The envoys met on January 24 and 25.", "25", SEED_DATE, "2022-01-25", "day"),
+        ("The summit was held on April 3-4, 2019.", "4, 2019", SEED_DATE, "2019-04-04", "day"),
+        ("The summit was held on April 3-4, 2019.", "April 3", SEED_DATE, "2019-04-03", "day"),
+        # Approximators and bounds belong to the expression.
+        ("Talks have been frozen for nearly two years.", "nearly two years", SEED_DATE, "P2Y",
+         "duration"),
+        ("The banks must wait at least 30 days.", "at least 30 days", SEED_DATE, "P30D",
+         "duration"),
+        ("The rebels seized the town more than four decades ago.",
+         "more than four decades ago", SEED_DATE, "1982", "year"),
+        ("Oil hit its lowest level in over a decade.", "over a decade", SEED_DATE, "P10Y",
+         "duration"),
+        ("The blast came around 7:15 p.m.", "around 7:15 p.m.", SEED_DATE, "2022-02-01T19:15",
+         "time"),
+        # Halves of a decade and pairs of quarters.
+        ("Arms sales boomed in the last half of the '80s.", "the last half of the '80s",
+         "1991-03-01", "198", "decade"),
+        ("Losses will last through the first two quarters of 2023.",
+         "the first two quarters of 2023", SEED_DATE, "2023-H1", "half"),
+        # A vague count from a moment of the story is a length only.
+        ("A few days later, the rebels withdrew.", "A few days later", SEED_DATE, "PXD",
+         "duration"),
+        ("Several years ago, the rebels withdrew.", "Several years ago", SEED_DATE,
+         "PAST_REF", "reference"),
+        # Bare plurals: "over the years", the first hours of something, "several quarters of".
+        ("Over the years, the border moved.", "the years", SEED_DATE, "PXY", "duration"),
+        ("Hundreds were taken prisoner in the first hours of the offensive.", "the first hours",
+         SEED_DATE, "PTXH", "duration"),
+        ("Profits returned after several quarters of losses.", "several quarters", SEED_DATE,
+         "PXQ", "duration"),
+        # A superlative names the period in question.
+        ("Stock markets had their best week since November.", "week", "2022-02-04",
+         "2022-W05", "week"),
+        ("Shelling resumed on Sunday, the deadliest day of the war.", "day", SEED_DATE,
+         "2022-01-30", "day"),
+        # References: "one day" ahead, "then current".
+        ("The republic will one day join the alliance.", "one day", SEED_DATE, "FUTURE_REF",
+         "reference"),
+        ("The ceasefire lasted one day.", "one day", SEED_DATE, "P1D", "duration"),
+        ("Holders may buy at half the then current price.", "then current", SEED_DATE,
+         "PAST_REF", "reference"),
+        # Fiscal-year codes.
+        ("The ministry cut its FY2023 budget.", "FY2023", SEED_DATE, "2023", "year"),
+        ("Defence spending rose in FY21.", "FY21", SEED_DATE, "2021", "year"),
+    ],
+)
+def test_times_fractions_seasons_parts_of_day_sets(sentence, expression, anchor, value,
+                                                    precision):
+    ref = _one(sentence, expression, anchor=anchor)
+    assert (ref.value, ref.precision) == (value, precision)
+    assert sentence[ref.start:ref.end] == expression
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression"),
+    [
+        # "about" and a bare "over" are as often prepositions: left out.
+        ("They talked about three days of fighting.", "three days"),
+        ("The cost is spread over three years.", "three years"),
+    ],
+)
+def test_times_prepositions_are_not_approximators(sentence, expression):
+    assert _one(sentence, expression).text == expression
+
+
+def test_times_year_ago_leans_on_the_last_reported_period_not_a_forecast():
+    text = ("The shipyard posted a drop in third-quarter profit. Analysts expect losses "
+            "through the third quarter of 2023. In the year-ago period, it earned $10 "
+            "million. In the year-earlier quarter, it earned $9 million.")
+    refs = {r.text: r.value for r in _times(text, anchor="2022-10-26")}
+    assert refs["the year-ago period"] == "2021-Q3"
+    assert refs["the year-earlier quarter"] == "2021-Q3"
+
+
+def test_times_dateline_date_does_not_join_the_first_clock_time():
+    text = "Saturday, June 1, 2019\n\n\nAt around 12:20 p.m. local time, a plane crashed."
+    refs = [(r.text, r.value) for r in _times(text, anchor="2019-06-01")]
+    assert refs[:2] == [("Saturday, June 1, 2019", "2019-06-01"),
+                        ("around 12:20 p.m.", "2019-06-01T12:20")]
+
+
+def test_times_fraction_of_a_second_rounds():
+    assert _one("The record stands at 46.78 seconds.", "46.78 seconds").value == "PT47S"
+
+
+def test_times_last_year_compared_with_a_quarter_is_that_quarter_a_year_before():
+    text = ("The shipyard earned $40 million in the third quarter, compared with $33 million "
+            "last year. Exports rose last year.")
+    refs = [(r.text, r.value) for r in _times(text, anchor="2022-10-26")]
+    assert refs == [("the third quarter", "2022-Q3"), ("last year", "2021-Q3"),
+                    ("last year", "2021")]
+
+
+def test_times_second_day_needs_a_day_number():
+    # "25 percent", "4 votes": numbers after a date that count something are not days.
+    refs = _times("The vote on January 24 and 25 percent abstained; on May 3 or 4 votes more.")
+    assert [r.text for r in refs] == ["January 24", "May 3"]
+
+
+def test_times_part_of_day_without_a_near_day_takes_the_anchor():
+    text = ("The ceasefire began on Monday. It held. It held again. Few believed it. "
+            "Nobody expected it. Shelling resumed in the evening.")
+    assert _one(text, "the evening").value == "2022-02-01TEV"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "value"),
+    [
+        # A present tense of a plan lies ahead (the anchor is a Friday)...
+        ("The two leaders meet separately Monday with the envoy.", "Monday", "1998-05-04"),
+        ("The minister is meeting his counterpart on Monday.", "Monday", "1998-05-04"),
+        # ... a present of reporting says nothing, and the past of the clause decides.
+        ("Officials say the talks collapsed on Monday.", "Monday", "1998-04-27"),
+    ],
+)
+def test_times_parse_present_tense_of_a_plan_leans_ahead(nlp, sentence, expression, value):
+    refs = _times(sentence, anchor="1998-05-01", doc=nlp(sentence))
+    assert [r.value for r in refs if r.text == expression] == [value]
+
+
+def test_times_parse_keeps_adjectives_out_of_the_tense(nlp):
+    # "unspecified" is an adjective, not a past tense: "would be paid ... in January" lies
+    # ahead of an October publication date.
+    text = ("The dividend would be paid on a still unspecified date in January to holders "
+            "of record Dec. 21.")
+    refs = {r.text: r.value for r in _times(text, anchor="1989-10-26", doc=nlp(text))}
+    assert refs["January"] == "1990-01"
+    # A participle is still a past: "shares issued July 1".
+    text = "It holds shares issued July 1, which will receive only partial dividends."
+    refs = {r.text: r.value for r in _times(text, anchor="1989-10-27", doc=nlp(text))}
+    assert refs["July 1"] == "1989-07-01"

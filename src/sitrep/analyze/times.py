@@ -35,7 +35,11 @@ How it works, and why: candidate spans come from the compiled regular expression
 ``data/time_rules.yaml`` (the vocabulary and the patterns are data), taken leftmost-longest;
 each pattern names a handler here that computes the value. Expressions that lean on an earlier
 one ("a year earlier", "the quarter", "the following day") are resolved against the last date
-mentioned, as news writing uses them. dateparser is only a fallback, for odd numeric dates and
+mentioned, as news writing uses them; "in the morning" and "later in the day" against the last
+day mentioned a few sentences before, and "the year-ago period" against the last period already
+over (not a forecast). Words of approximation or bound before a duration, an "ago" or a clock
+time belong to the expression ("nearly two years", "at least 30 days", "around 7:15 p.m."), as
+TIMEX3 has them. dateparser is only a fallback, for odd numeric dates and
 for extra candidate spans a caller passes (spaCy's DATE entities, say), because calling it on
 every sentence would cost more than the parse itself. For the same reason each pattern runs
 only on the text around its trigger words (a month name, a weekday, a number, a unit...): one
@@ -269,6 +273,8 @@ class _Rules:
     holidays: dict[str, Any]
     zones: dict[str, str]
     count_nouns: frozenset[str]
+    approx_regex: re.Pattern[str]  # an approximator ending right before an expression
+    reporting_verbs: frozenset[str]
     cue_regex: re.Pattern[str]
     patterns: tuple[_Pattern, ...]
     triggers: dict[str, frozenset[str]]  # lower-case word -> trigger classes
@@ -405,6 +411,11 @@ def _rules() -> _Rules:
         holidays=holidays,
         zones=zones,
         count_nouns=frozenset(w.lower() for w in raw["count_nouns"]),
+        reporting_verbs=frozenset(w.lower() for w in raw["reporting_verbs"]),
+        approx_regex=re.compile(
+            r"(?i:\b(?:" + cue_alt(raw["approximators"]) + "|(?:"
+            + "|".join(rf"(?<=\b{re.escape(w)}\s)" for w in raw["over_after"])
+            + r")over)[^\S\n]+)$"),
         cue_regex=cue_regex,
         patterns=patterns,
         triggers=triggers,
@@ -438,6 +449,7 @@ def _trigger_words(raw, months, weekdays, units, seasons, pods, refs, holidays
     add("clockword", ["noon", "midnight", "midday", "clock"])
     add("quarter", ["quarter", "quarters", "period", "q1", "q2", "q3", "q4"])
     add("half", ["half"])
+    add("fiscal", ["fy"])
     add("century", ["century"])
     add("same", ["same", "comparable", "corresponding", "like"])
     add("yearword", ["nineteen", "twenty", "thousand"])
@@ -552,6 +564,11 @@ class _Context:
         self.doc = doc
         self.last: _Pt | None = None
         self.last_pos = -1
+        # The last day mentioned (for "in the morning", "later in the day"), which a later
+        # month or year ("a year ago") does not replace.
+        self.last_day: _Pt | None = None
+        self.last_day_pos = -1
+        self.last_past: _Pt | None = None  # the last one over by the anchor
         self._bounds: list[int] | None = None
 
     # Sentences are only needed for tense cues; they are computed on first use.
@@ -609,13 +626,27 @@ class _Context:
                 continue  # "may be signed": a passive infinitive says nothing of the past
             if m.group("ed"):
                 # "-ed" is also an adjective or a participle ("the planned talks", "were
-                # expected"): it counts only right before the expression.
+                # expected"): it counts only right before the expression, and, given the
+                # parse, only as a past tense ("a still unspecified date" is no verb).
                 if not left or dist > 30:
+                    continue
+                if self.doc is not None and not self._past_tense_at(m.start(), m.end()):
                     continue
             if best is None or dist < best[0]:
                 # Only a future cue is strong: the past is the default anyway.
                 best = (dist, kind, kind == "future" and left and dist <= 25)
         return (best[1], best[2]) if best else (None, False)
+
+    def _past_tense_at(self, start: int, end: int) -> bool:
+        """Whether the parse tags the word at ``start:end`` as a past tense (or cannot say)."""
+        try:
+            span = self.doc.char_span(start, end, alignment_mode="expand")
+        except Exception:  # noqa: BLE001 - a Doc of another text: the word counts
+            return True
+        if span is None or len(span) == 0:
+            return True
+        return span[0].tag_ in ("VBD", "VBN") and span[0].pos_ in ("VERB", "AUX") and \
+            span[0].dep_ not in ("amod", "compound")
 
     _NAME_BEFORE = re.compile(r"(?:\b([A-Z][A-Za-z]*)|([\"“]))[^\S\n]*$")
 
@@ -637,6 +668,13 @@ class _Context:
         return low not in self.rules.triggers and low not in self.rules.month_cues and \
             low not in ("fiscal", "fy", "calendar", "model", "year", "circa", "about",
                         "around", "early", "late", "mid")
+
+    def near_day(self, pos: int) -> dt.date | None:
+        """The day last mentioned, if it lies within a few sentences before ``pos``."""
+        if self.last_day is None or \
+                self.sentence_index(self.last_day_pos) < self.sentence_index(pos) - _ANAPHOR_REACH:
+            return None
+        return self.last_day.d
 
     def prev_word(self, pos: int) -> str:
         m = re.search(r"([A-Za-z']+)[\s,]*$", self.text[max(0, pos - 30):pos])
@@ -725,8 +763,21 @@ def _parse_tense(doc: Any, start: int, end: int) -> tuple[str | None, bool] | No
             return "past", True
         if tok.tag_ == "VBN" and any(c.lemma_ == "have" for c in auxes):
             return "past", True  # present perfect
+        if _present_of_plan(tok, auxes):
+            return "future", False  # "the ministers meet Monday", "is meeting on Monday"
         return None
     return None
+
+
+def _present_of_plan(tok: Any, auxes: list) -> bool:
+    """A simple present ("meet Monday") or a present progressive ("is meeting Monday") of a
+    verb that is not one of reporting: in news, a plan. (A reporting verb in the present,
+    "Netanyahu says", says nothing of when.)"""
+    if tok.lemma_.lower() in _rules().reporting_verbs:
+        return False
+    if tok.tag_ in ("VBP", "VBZ") and not auxes:
+        return True
+    return tok.tag_ == "VBG" and any(c.tag_ in ("VBP", "VBZ") for c in auxes)
 
 
 def _choose(cands: list[_Pt], anchor: dt.date, tense: str | None,
@@ -841,6 +892,9 @@ def _h_date(m, ctx: _Context, start: int, end: int) -> _Found | None:
         year = _two_digit_year(int(m.group("yy")), ctx.anchor)
     elif _g(m, "year"):
         year = int(m.group("year"))
+    if year is None and _g(m, "second") is not None and ctx.last is not None and \
+            ctx.last.gran == "day" and ctx.last.d.month == month:
+        year = ctx.last.d.year  # "8" in "February 7 and 8": the first day's year
     weekday = _g(m, "weekday")
     wd = rules.weekdays[_norm(weekday)] if weekday else None
     if year is not None:
@@ -886,6 +940,7 @@ _REL_STEP = {
     "past": -1, "previous": -1, "the previous": -1, "the past": -1, "the last": -1,
     "the preceding": -1, "the prior": -1, "the latest": -1, "next": 1, "coming": 1,
     "the coming": 1, "the next": 1, "the following": 1, "the same": 0, "same": 0, "that": 0,
+    "that same": 0,
     "the full": 0, "the": 0,
 }
 
@@ -929,6 +984,20 @@ def _h_week_of(m, ctx: _Context, start: int, end: int) -> _Found | None:
         return None
     month = _month(ctx.rules, m.group("month"))
     a = ctx.anchor
+    if _g(m, "day"):
+        day = _day(m.group("day"))
+        if not day:
+            return None
+        if _g(m, "year"):
+            d = _safe_date(int(m.group("year")), month, day)
+        elif a is not None:
+            cands = [_Pt("day", x) for y in (a.year - 1, a.year, a.year + 1)
+                     if (x := _safe_date(y, month, day)) is not None]
+            chosen = _choose(cands, a, *ctx.cue(start, end))
+            d = chosen.d if chosen else None
+        else:
+            return None
+        return _point(start, end, _at(d, "week")) if d else None
     if _g(m, "year"):
         first = dt.date(int(m.group("year")), month, 1)
     elif a is not None:
@@ -1064,7 +1133,12 @@ def _h_quarter_ref(m, ctx: _Context, start: int, end: int) -> _Found | None:
     unit = _norm(m.group("unit"))
     if unit == "period" and not (qrel or _g(m, "ypos")):
         return None  # "the period" alone says nothing about which one
-    last_q = ctx.last if ctx.last and ctx.last.gran == "quarter" else None
+    last = ctx.last
+    if last is not None and a is not None and last.d > a and \
+            re.search(r"year-(?:ago|earlier)|last\s+year|latest|previous", qrel + " " + det):
+        # A comparison leans on the last quarter reported, not on a forecast.
+        last = ctx.last_past
+    last_q = last if last and last.gran == "quarter" else None
     if a is None and last_q is None:
         return None
     ended = _ENDED.match(ctx.text, end)
@@ -1101,6 +1175,27 @@ def _h_quarter_ref(m, ctx: _Context, start: int, end: int) -> _Found | None:
 
 @_handler("half")
 def _h_half(m, ctx: _Context, start: int, end: int) -> _Found | None:
+    if _g(m, "hdecade") or _g(m, "hdecade_yy"):
+        if _g(m, "hdecade"):
+            year = int(m.group("hdecade"))
+        else:
+            year = _two_digit_year(int(m.group("hdecade_yy")), ctx.anchor)
+            if ctx.anchor and year > ctx.anchor.year:
+                year -= 100
+        return _point(start, end, _Pt("decade", dt.date(year, 1, 1)))
+    if _g(m, "hmonth"):
+        # Half a month has no value of its own: the month ("the second half of February").
+        if not _month_ok(ctx, m, "hmonth", bare=False):
+            return None
+        month = _month(ctx.rules, m.group("hmonth"))
+        if _g(m, "hmyear"):
+            return _point(start, end, _Pt("month", dt.date(int(m.group("hmyear")), month, 1)))
+        a = ctx.anchor
+        if a is None:
+            return None
+        cands = [_Pt("month", dt.date(y, month, 1)) for y in (a.year - 1, a.year, a.year + 1)]
+        chosen = _choose(cands, a, *ctx.cue(start, end))
+        return _point(start, end, chosen) if chosen else None
     h = 1 if _norm(m.group("hord")) in ("first", "front") else 2
     year = _year_from(m, ctx)
     if year is None:
@@ -1135,8 +1230,10 @@ def _h_season(m, ctx: _Context, start: int, end: int) -> _Found | None:
     a = ctx.anchor
     if a is None:
         return None
+    # A winter runs into the next year (2021-WI is December 2021 to February 2022), so in
+    # February "last winter" is the one that began two years before.
     cands = [_Pt("season", dt.date(y, _SEASON_START[code], 1), code)
-             for y in (a.year - 1, a.year, a.year + 1)]
+             for y in (a.year - 2, a.year - 1, a.year, a.year + 1)]
     strong = True
     if rel in ("last", "past", "previous", "this past"):
         tense = "past"
@@ -1146,7 +1243,9 @@ def _h_season(m, ctx: _Context, start: int, end: int) -> _Found | None:
         cands = [c for c in cands if c.d > a]
     elif rel == "this":
         tense = None
-        cands = [c for c in cands if c.d.year == a.year]
+        # The season under way, else this year's.
+        current = [c for c in cands if c.d <= a <= _period_end(c)]
+        cands = current or [c for c in cands if c.d.year == a.year]
     else:
         tense, strong = ctx.cue(start, end)
     chosen = _choose(cands, a, tense, strong)
@@ -1162,6 +1261,12 @@ def _h_relday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     a = ctx.anchor
     if a is None:
         return None
+    if _g(m, "podlast"):
+        # "in the morning": of the day last mentioned, when it is near; else of the anchor.
+        if m.group("podlast")[:1].isupper():
+            return None  # never first in its sentence: a title, "Imus in the Morning"
+        day = ctx.near_day(start) or a
+        return _point(start, end, _Pt("pod", day, ctx.rules.pods[_norm(m.group("podlast"))]))
     pod = _g(m, "pod")
     rel = _g(m, "relday") or _g(m, "podrel")
     rel_n = _norm(rel) if rel else ""
@@ -1223,6 +1328,10 @@ def _h_weekday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     return _point(start, end, _Pt("day", d))
 
 
+_COMPARED = re.compile(r"\b(?:compared\s+(?:with|to)|from|than|versus|vs\.?|against)\b[^.;]*$",
+                       re.IGNORECASE)
+
+
 @_handler("relunit")
 def _h_relunit(m, ctx: _Context, start: int, end: int) -> _Found | None:
     unit = _norm(m.group("unit"))
@@ -1257,9 +1366,29 @@ def _h_relunit(m, ctx: _Context, start: int, end: int) -> _Found | None:
     gran = unit
     if unit == "day":
         gran = "day"
-    anaphoric = rel in ("that", "the same", "the following", "the preceding", "the prior") or \
+    anaphoric = rel in ("that", "that same", "the same", "the following", "the preceding",
+                        "the prior") or \
         (rel == "the" and not re.match(r"(?:earl|lat)", _norm(mod or ""))) or \
         (rel in ("the next", "the previous") and unit in ("day",))
+    if unit == "year" and rel == "last" and not mod and ctx.last is not None and \
+            ctx.last.gran == "quarter" and \
+            ctx.sentence_index(ctx.last_pos) >= ctx.sentence_index(start) - 1 and \
+            _COMPARED.search(ctx.text, max(ctx.sentence(start)[0], start - 80), start):
+        # "earnings of $33 million, compared with $40 million last year" next to a quarterly
+        # figure: that quarter a year before.
+        shifted = _shift(ctx.last, -1, "year")
+        return _point(start, end, shifted, comparison=True) if shifted else None
+    if _g(m, "superl"):
+        day = ctx.near_day(start) if unit == "day" else None
+        if day is not None:
+            return _point(start, end, _Pt("day", day))
+        return _point(start, end, _at(a, unit)) if a is not None else None
+    if rel == "the" and unit == "day" and re.match(r"(?:earl|lat)", _norm(mod or "")):
+        # "later in the day" after "on Tuesday": that day; with no day near, the anchor.
+        # ("Earlier in the year" stays the anchor's year: news means the current one.)
+        day = ctx.near_day(start)
+        if day is not None:
+            return _point(start, end, _Pt("day", day))
     if anaphoric and ctx.last is not None:
         base_pt = ctx.last
         if _GRAN_RANK[base_pt.gran] < _GRAN_RANK.get(gran, 0):
@@ -1338,10 +1467,17 @@ def _h_ago(m, ctx: _Context, start: int, end: int) -> _Found | None:
         return None
     backward = direction in ("ago", "earlier", "before", "previously", "back", "prior")
     if _g(m, "vague"):
-        return _Found(start, end, "PAST_REF" if backward else "FUTURE_REF", "reference")
-    n = _number(rules, m.group("num"))
+        if direction in ("ago", "back", "from now", "hence"):
+            return _Found(start, end, "PAST_REF" if backward else "FUTURE_REF", "reference")
+        # "a few days later" counts from a moment of the story, which may lie in the past:
+        # only its length is known.
+        letter = rules.units[unit]
+        return _Found(start, end, _duration_value(None, letter, unit), "duration")
+    n = 0.0 if _g(m, "halfw") else _number(rules, m.group("num"))
     if n is None:
         return None
+    if _g(m, "halfw") or _g(m, "half1") or _g(m, "half2"):
+        n += 0.5  # "a year and a half ago", "half an hour earlier"
     base_unit, mult = _UNIT_STEP.get(unit, (unit, 1))
     steps = n * mult * (-1 if backward else 1)
     gran = _UNIT_GRAN.get(unit, "day")
@@ -1395,18 +1531,30 @@ def _duration_value(n: float | None, unit_letter: str, unit: str) -> str:
     if n is None:
         return f"P{t}X{unit_letter}"
     if n != int(n):
-        # Fractions in the next smaller unit: TIMEX3 values are integers in practice.
-        smaller = {"Y": (12, "M", ""), "M": (30, "D", ""), "W": (7, "D", ""),
-                   "D": (24, "H", "T"), "H": (60, "M", "T"), "S": (1, "S", "T")}
+        # TIMEX3 numbers are whole: the fraction goes into the next smaller unit, after the
+        # whole units ("2 1/2 years" is P2Y6M, "5 1/2 hours" PT5H30M, "half a day" PT12H).
+        whole = int(n)
         if unit == "minute":
-            return f"PT{int(n * 60)}S"
-        factor, letter, tt = smaller[unit_letter]
-        return f"P{tt}{int(round(n * factor))}{letter}"
+            rest = f"{round((n - whole) * 60)}S"
+            return f"PT{whole}M{rest}" if whole else f"PT{rest}"
+        smaller = {"Y": (12, "M"), "M": (30, "D"), "W": (7, "D"), "D": (24, "H"), "H": (60, "M")}
+        if unit_letter not in smaller:
+            return f"P{t}{round(n)}{unit_letter}"  # "46.78 seconds": PT47S
+        factor, letter = smaller[unit_letter]
+        rest = f"{round((n - whole) * factor)}{letter}"
+        if unit_letter == "D":
+            return f"P{whole}DT{rest}" if whole else f"PT{rest}"
+        return f"P{t}{whole}{unit_letter}{rest}" if whole else f"P{t}{rest}"
     return f"P{t}{int(n)}{unit_letter}"
 
 
 def _fmt_num(n: float) -> str:
     return str(int(n)) if n == int(n) else str(n)
+
+
+# Words after which "last" is the verb ("will last two weeks", "expected to last a year").
+_VERB_LAST_BEFORE = frozenset({"will", "would", "could", "can", "may", "might", "must", "should",
+                               "to", "'ll", "not", "also", "only", "still", "did", "does", "do"})
 
 
 @_handler("duration")
@@ -1422,8 +1570,15 @@ def _h_duration(m, ctx: _Context, start: int, end: int) -> _Found | None:
     if re.match(r"[\s-]+old\b", after):
         return None  # an age ("a 45-year-old man", "52 years old")
     unit_word = m.group("unit")
-    if unit == "quarter" and (re.match(r"\s+of\b", after) or "-" in m.group(0)):
+    if unit == "quarter" and not vague and (re.match(r"\s+of\b", after) or "-" in m.group(0)):
         return None  # a fraction: "three-quarters of its food", "a quarter of the market"
+    if rel == "last" and not _g(m, "det") and ctx.prev_word(start) in _VERB_LAST_BEFORE:
+        # "will last two weeks": the verb is no part of the expression.
+        after_rel = text[m.end("rel"):end]
+        start = m.end("rel") + len(after_rel) - len(after_rel.lstrip())
+        rel = ""
+    if _g(m, "halfw"):
+        return _Found(start, end, _duration_value(0.5, letter, unit), "duration")
     if num is not None:
         nk = _norm(num)
         if unit == "second" and nk in ("a", "an"):
@@ -1434,6 +1589,8 @@ def _h_duration(m, ctx: _Context, start: int, end: int) -> _Found | None:
         n = _number(rules, num)
         if n is None:
             return None
+        if _g(m, "half1") or _g(m, "half2"):
+            n += 0.5
         if n > 10000:
             return None
         if _g(m, "det") and not rel and "-" in text[m.end("num"):m.start("unit")]:
@@ -1450,10 +1607,18 @@ def _h_duration(m, ctx: _Context, start: int, end: int) -> _Found | None:
     ahead = _norm(_g(m, "ahead") or "")
     if ahead == "ago":
         return _Found(start, end, "PAST_REF", "reference")  # "months ago"
-    if not (rel or ahead or cue in ("for", "within", "in") or _g(m, "long")):
+    if unit == "hour" and (rel == "early" or (rel == "first" and re.match(
+            r"\s+of\s+(?:[A-Z\d]|today|yesterday|tomorrow|this|last)", after))):
+        return None  # "in the early hours of Thursday": a part of that day, not a length
+    if re.match(r"\s+(?:1[5-9]|20)\d\d\b", after):
+        return None  # "over the years 2005-2015": the years are named
+    if not (rel or ahead or cue in ("for", "within", "in", "over") or _g(m, "long")):
         return None
-    if not (rel or ahead) and re.match(r"the\s", text[start:end], re.IGNORECASE):
-        return None  # "in the days before the attack": a span of the story, not a duration
+    if not (rel or ahead) and re.match(r"the\s", text[start:end], re.IGNORECASE) and \
+            cue != "over":
+        # "in the days before the attack": a span of the story, not a duration ("over the
+        # years" is one).
+        return None
     return _Found(start, end, _duration_value(None, letter, unit), "duration")
 
 
@@ -1463,6 +1628,10 @@ def _h_anaphor(m, ctx: _Context, start: int, end: int) -> _Found | None:
     what = _norm(_g(m, "what") or "")
     last = ctx.last
     if _g(m, "yago"):
+        if last is not None and a is not None and last.d > a:
+            # "the year-ago period" compares reported results: it leans on the last period
+            # reported, not on a forecast ("losses through the third quarter of 1990").
+            last = ctx.last_past
         if what in ("nine months", "six months", "three months"):
             return _Found(start, end, f"P{_number(ctx.rules, what.split()[0]):.0f}M", "duration")
         if _g(m, "qord"):
@@ -1515,6 +1684,8 @@ def _h_anaphor(m, ctx: _Context, start: int, end: int) -> _Found | None:
 @_handler("reference")
 def _h_reference(m, ctx: _Context, start: int, end: int) -> _Found | None:
     key = _norm(m.group("ref"))
+    if key == "one day":
+        return _Found(start, end, "FUTURE_REF", "reference")  # "will one day be"
     value = ctx.rules.refs.get(key)
     if value is None:
         return None
@@ -1541,6 +1712,12 @@ def _h_set(m, ctx: _Context, start: int, end: int) -> _Found | None:
     rules = ctx.rules
     if _g(m, "adverb"):
         return _Found(start, end, _SET_ADVERBS[_norm(m.group("adverb"))], "set")
+    if _g(m, "weekends"):
+        return _Found(m.start("weekends"), end, "XXXX-WXX-WE", "set")
+    if _g(m, "pods") or _g(m, "pods_lead"):
+        wd = rules.weekdays[_norm(_g(m, "weekday_pod") or m.group("weekday_lead"))]
+        pod = rules.pods[_norm(_g(m, "pods") or m.group("pods_lead"))]
+        return _Found(start, end, f"XXXX-WXX-{wd}T{pod}", "set")
     if _g(m, "weekdays"):
         wd = rules.weekdays[_norm(m.group("weekdays"))[:-1]]
         pod = _g(m, "pod")
@@ -1564,6 +1741,8 @@ def _h_clock(m, ctx: _Context, start: int, end: int) -> _Found | None:
     minute = 0
     if _g(m, "noon"):
         key = _norm(m.group("noon"))
+        if key == "noon" and ctx.prev_word(start) == "high":
+            return None  # "High Noon", "high noon comes today": an idiom, not a clock time
         hour = 24 if key == "midnight" else 12
     elif _g(m, "hour_word"):
         hour = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -1580,13 +1759,24 @@ def _h_clock(m, ctx: _Context, start: int, end: int) -> _Found | None:
                 hour = 12 if pm else 0
             elif pm:
                 hour += 12
-        elif not _g(m, "zone"):
+        elif not _g(m, "zone") and not _g(m, "daypart"):
             # "14:56" alone is a time only with something that says so nearby: "at",
             # a date before it, or a 24-hour reading that cannot be a ratio or a score.
             prev = ctx.prev_word(start)
             if prev not in ("at", "by", "until", "before", "after", "from", "to", "around",
                             "about", "since", "till"):
                 return None
+    daypart = _norm(_g(m, "daypart") or "")
+    if daypart:
+        # "4 in the morning", "8 in the evening", "11 at night" ("12 in the morning" is 00).
+        if _g(m, "minute"):
+            minute = int(m.group("minute"))
+        if daypart == "morning":
+            hour = 0 if hour == 12 else hour
+        elif daypart in ("afternoon", "evening") or (daypart == "night" and hour >= 6):
+            hour = hour if hour == 12 else hour + 12
+        elif daypart == "night" and hour == 12:
+            hour = 0
     zone = _g(m, "zone")
     z = ctx.rules.zones.get(_norm(zone), "") if zone else ""
     clock = f"{hour:02d}:{minute:02d}{z}"
@@ -1728,8 +1918,9 @@ def _date_data_parser(settings: tuple[tuple[str, Any], ...]):
 # ---------------------------------------------------------------------------------------------
 # Putting it together
 
-_JOIN_TIME_AFTER_DATE = re.compile(r"\s*,?\s*(?:at\s+|@\s*)?$", re.IGNORECASE)
-_JOIN_DATE_AFTER_TIME = re.compile(r"\s*,?\s*(?:on\s+)?$", re.IGNORECASE)
+# Within a line: a dateline's date does not join the clock time of the first sentence.
+_JOIN_TIME_AFTER_DATE = re.compile(r"[^\S\n]*,?[^\S\n]*(?:at\s+|@\s*)?$", re.IGNORECASE)
+_JOIN_DATE_AFTER_TIME = re.compile(r"[^\S\n]*,?[^\S\n]*(?:on\s+)?$", re.IGNORECASE)
 
 
 def _merge_clock(found: list[_Found], text: str) -> list[_Found]:
@@ -1774,6 +1965,11 @@ def _as_date(anchor: str | dt.date | None) -> dt.date | None:
 
 
 _WORD = re.compile(r"[A-Za-z]+\d*|\d+")
+# An expression an approximator may go with begins with a number ("two", "30", "a", "an").
+_APPROX_HEAD = re.compile(r"(?i:\d|an?\b|one|two|three|four|five|six|seven|eight|nine|ten|"
+                          r"eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                          r"eighty|ninety|hundred|half|several|a\s+few|a\s+couple|"
+                          r"(?:1[0-2]|0?[1-9])(?::[0-5]\d)?\s*[ap]\.?m|noon|midnight)")
 # How far around a trigger word a pattern may reach: "the very beginning of this coming"
 # before a month, "15, 2021 at 14:56 UTC" after it.
 _REACH = 60
@@ -1794,6 +1990,8 @@ def _windows(text: str, rules: _Rules) -> dict[int, list[tuple[int, int]]]:
                 ("number", "year4") if len(w) == 4 and 1500 <= int(w) <= 2099 else ("number",))
         else:
             found = lut.get(w.lower())
+            if not found and w[-1].isdigit():
+                found = lut.get(w.rstrip("0123456789").lower())  # "FY2022", "Q3"
             if not found:
                 continue
             classes = found
@@ -1878,6 +2076,11 @@ def find_times(
             result = None
         if result is None:
             continue
+        if result.precision in ("duration", "time") or pat.handler == "ago":
+            # "nearly two years", "at least 30 days ago", "around 7:15 p.m."
+            approx = rules.approx_regex.search(text, max(pos, result.start - 24), result.start)
+            if approx is not None and _APPROX_HEAD.match(text, result.start):
+                result.start = approx.start()
         if re.search(r"\b(?:ended|ending|ends)\s+$", text[max(0, s - 10):s]):
             # "the quarter ended Sept. 30": the date bounds the period in question; later
             # comparisons lean on the period, not on its last day.
@@ -1889,6 +2092,11 @@ def find_times(
                 result.precision not in ("duration", "set", "reference"):
             ctx.last = p
             ctx.last_pos = s
+            if p.gran in ("day", "pod", "time"):
+                ctx.last_day = p
+                ctx.last_day_pos = s
+            if a is None or _period_end(p) <= a:
+                ctx.last_past = p
     found = _merge_clock(found, text)
     if candidates:
         found = _add_candidates(found, candidates, text, a)
