@@ -4,7 +4,9 @@ Run through ``benchmarks/run.py --suite engine`` (``make bench``). Each measurem
 fresh subprocess so that its memory figures are its own. The corpus is cut to ``--limit``
 documents in its own format, in a temporary folder (BBC: a zip of the first N articles;
 Reuters: .sgm files of 1,000 stories holding the first N), so reading, extraction, analysis
-and writing are all measured; the temporary copy is deleted afterwards.
+and writing are all measured; the temporary copy is deleted afterwards. ``--out FILE`` also
+writes the result JSON to a file; ``--contended`` (with ``--note``) marks a run made while
+other work shared the CPUs, whose docs/s are then no throughput figure (its peak RSS still is).
 """
 
 from __future__ import annotations
@@ -57,6 +59,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--no-load", action="store_true", help="skip loading the output into DuckDB (memory runs)")
+    parser.add_argument("--out", type=Path, help="also write the result JSON to this file")
+    parser.add_argument("--contended", action="store_true",
+                        help="mark the result as measured while other work shared the CPUs (docs/s not a clean figure)")
+    parser.add_argument("--note", help="free text stored with the result")
     args = parser.parse_args(argv)
 
     from sitrep.engine import process
@@ -88,39 +94,43 @@ def main(argv: list[str] | None = None) -> None:
         import ray
 
         ray.shutdown()
-    json.dump(
-        {
-            "corpus": args.corpus,
-            "engine": args.engine,
-            "workers": args.workers,
-            "limit": args.limit,
-            "items": report.items,
-            "documents": report.processed,
-            "rejected": len(report.rejected),
-            "words": int(words),
-            "records": report.records,
-            "seconds": round(elapsed, 3),
-            "docs_per_s": round(report.processed / elapsed, 3),
-            # Start-up (spawning workers, loading spaCy and the dictionaries) is a fixed cost per
-            # run; the steady rate is the rate once every worker is ready.
-            "startup_seconds": round(report.startup_seconds, 3),
-            "steady_docs_per_s": round(report.processed / (elapsed - report.startup_seconds), 3)
-            if elapsed > report.startup_seconds else None,
-            "words_per_s": round(words / elapsed, 1),
-            "write_seconds": round(report.write_seconds, 3),
-            "writer_docs_per_s": round(report.processed / report.write_seconds, 1) if report.write_seconds else None,
-            "load_seconds": round(load_seconds, 3) if load_seconds is not None else None,
-            "load_docs_per_s": round(loaded.new / load_seconds, 1) if loaded is not None and load_seconds else None,
-            # Each worker reports its own peak (in-process, the driver is the worker); the
-            # driver's figure includes the benchmark's own load into DuckDB at the end.
-            "peak_rss_driver_mb": round(self_rss, 1),
-            "peak_rss_worker_mb": round(report.worker_peak_rss_mb, 1),
-            # Resident memory with the last results: flat when nothing accumulates, whatever the peak.
-            "end_rss_worker_mb": round(report.worker_end_rss_mb, 1),
-            "peak_rss_pool_children_mb": round(children_rss, 1),
-        },
-        sys.stdout,
-    )
+    result = {
+        "corpus": args.corpus,
+        "engine": args.engine,
+        "workers": args.workers,
+        "limit": args.limit,
+        "items": report.items,
+        "documents": report.processed,
+        "rejected": len(report.rejected),
+        "words": int(words),
+        "records": report.records,
+        "seconds": round(elapsed, 3),
+        "docs_per_s": round(report.processed / elapsed, 3),
+        # Start-up (spawning workers, loading spaCy and the dictionaries) is a fixed cost per
+        # run; the steady rate is the rate once every worker is ready.
+        "startup_seconds": round(report.startup_seconds, 3),
+        "steady_docs_per_s": round(report.processed / (elapsed - report.startup_seconds), 3)
+        if elapsed > report.startup_seconds else None,
+        "words_per_s": round(words / elapsed, 1),
+        "write_seconds": round(report.write_seconds, 3),
+        "writer_docs_per_s": round(report.processed / report.write_seconds, 1) if report.write_seconds else None,
+        "load_seconds": round(load_seconds, 3) if load_seconds is not None else None,
+        "load_docs_per_s": round(loaded.new / load_seconds, 1) if loaded is not None and load_seconds else None,
+        # Each worker reports its own peak (in-process, the driver is the worker); the
+        # driver's figure includes the benchmark's own load into DuckDB at the end.
+        "peak_rss_driver_mb": round(self_rss, 1),
+        "peak_rss_worker_mb": round(report.worker_peak_rss_mb, 1),
+        # Resident memory with the last results: flat when nothing accumulates, whatever the peak.
+        "end_rss_worker_mb": round(report.worker_end_rss_mb, 1),
+        "peak_rss_pool_children_mb": round(children_rss, 1),
+    }
+    if args.contended:
+        result["contended"] = True
+    if args.note:
+        result["note"] = args.note
+    json.dump(result, sys.stdout)
+    if args.out:
+        args.out.write_text(json.dumps(result) + "\n")
 
 
 if __name__ == "__main__":

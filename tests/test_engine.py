@@ -217,8 +217,71 @@ def _store_rows(store: Store) -> dict[str, list]:
         "mentions": 'SELECT doc_id, start, "end", text, label, actor_id, code, sector, pipeline_version FROM mentions',
         "time_refs": 'SELECT doc_id, start, "end", value, precision FROM time_refs',
         "events": "SELECT id, doc_id, type, actor_code, recipient_code, event_day, evidence::VARCHAR FROM events",
+        "statements": "SELECT id, doc_id, speaker_code, speaker_name, stance, content_text, proposition::VARCHAR, "
+                      "statement_day, pipeline_version FROM statements",
+        "relations": "SELECT kind, a, b, score, explanation FROM relations",
     }
     return {name: sorted(store.con.execute(q).fetchall(), key=repr) for name, q in queries.items()}
+
+
+def _all_rows(store: Store) -> dict[str, list]:
+    """Every row of every table, save the moments a row was written."""
+    out = {}
+    for (table,) in store.con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall():
+        columns = [r[0] for r in store.con.execute(f'DESCRIBE "{table}"').fetchall() if r[0] not in ("created_at", "applied_at")]
+        rows = store.con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM \"{table}\"").fetchall()
+        out[table] = sorted(rows, key=repr)
+    return out
+
+
+def test_load_unreadable_parquet_is_named_and_the_rest_is_loaded(baseline, tmp_path):
+    out, report = baseline
+    with Store(tmp_path / "whole.duckdb") as store:
+        load_output(store, out)
+        whole = _all_rows(store)
+    broken = tmp_path / "out"
+    shutil.copytree(out, broken)
+    days = sorted({p.parent for p in (broken / "mentions").rglob("*.parquet")})
+    victim = next(days[0].glob("*.parquet"))
+    with duckdb.connect() as con:
+        lost = {r[0] for r in con.execute(f"SELECT id FROM read_parquet('{broken / 'documents' / victim.parent.name}/*.parquet')").fetchall()}
+    assert 0 < len(lost) < report.processed and len(days) > 1
+    good = victim.read_bytes()
+    victim.write_bytes(good[: len(good) // 2])  # a truncated copy
+    with Store(tmp_path / "s.duckdb") as store:
+        first = load_output(store, broken)
+        [error] = first.errors
+        assert error["input"] == str(victim) and error["code"] == "E102" and "unreadable Parquet" in error["reason"]
+        # The documents written with the broken file are left out whole; the rest is loaded.
+        assert first.new == report.processed - len(lost)
+        stored = {r[0] for r in store.con.execute("SELECT id FROM documents").fetchall()}
+        assert stored.isdisjoint(lost) and len(stored) == first.new
+        for table in ("mentions", "time_refs", "events", "statements"):
+            assert store.con.execute(f"SELECT count(*) FROM {table} WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [sorted(lost)]).fetchall()[0][0] == 0
+        victim.write_bytes(good)  # mended: the next load brings in what was left out
+        second = load_output(store, broken)
+        assert (second.new, second.unchanged, second.errors) == (len(lost), report.processed - len(lost), [])
+        # Nothing else changed: every table holds what one load of the whole folder holds, save
+        # the stories and canonical events that depend on the order documents were linked in.
+        mended = _all_rows(store)
+    order_dependent = {"stories", "story_documents", "canonical_events", "event_canonical", "duplicates"}
+    assert {t: v for t, v in mended.items() if t not in order_dependent} == {t: v for t, v in whole.items() if t not in order_dependent}
+
+
+def test_cli_load_reports_an_unreadable_file_and_carries_on(baseline, tmp_path):
+    from sitrep.cli import app
+
+    out = tmp_path / "out"
+    shutil.copytree(baseline[0], out)
+    victim = min((out / "documents").rglob("*.parquet"))
+    data = bytearray(victim.read_bytes())
+    data[4: len(data) // 2] = bytes(len(data) // 2 - 4)  # corrupt pages, intact footer
+    victim.write_bytes(bytes(data))
+    result = CliRunner().invoke(app, ["load", str(out), "--db", str(tmp_path / "s.duckdb"), "--json"])
+    assert result.exit_code == 0, result.output
+    loaded = json.loads(result.stdout)
+    assert [e["input"] for e in loaded["errors"]] == [str(victim)] and 0 < loaded["new"] < baseline[1].processed
+    assert "E102" in result.stderr and victim.name in result.stderr
 
 
 def test_engine_reads_parquet_of_documents(baseline, tmp_path):

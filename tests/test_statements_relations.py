@@ -250,3 +250,116 @@ def test_evaluate_contradictions_refuses_a_changed_shared_file(tmp_path):
     source.write_text("Moscow accepted the report. Washington said it had the letter.", encoding="utf-8")
     with pytest.raises(InputRejected, match="sha256"):
         load_pairs(gold, shared)
+
+
+# -- the cross-document candidate index ----------------------------------------------------------
+
+def _scan_every_pair(statements, others):
+    """What ``relate`` must return across documents: every pair compared, in ``others`` order
+    (``_may_relate`` and ``compare``, the strongest relation of a pair kept, the first of equals)."""
+    from sitrep.statements.relations import _may_relate, _speaker_key, facts
+
+    left = [facts(s) for s in statements]
+    right = [facts(s) for s in others if _speaker_key(s) is not None]
+    out = {}
+    for fa in left:
+        if fa.speaker is None or fa.polarity == 0:
+            continue
+        for fb in right:
+            if not _may_relate(fa, fb):
+                continue
+            rel = compare(fa, fb)
+            if rel is not None and ((rel.a, rel.b) not in out or out[(rel.a, rel.b)].score < rel.score):
+                out[(rel.a, rel.b)] = rel
+    return sorted(out.values(), key=lambda r: (r.kind, r.a, r.b))
+
+
+def _random_statements(seed: int, n: int) -> list[Statement]:
+    """Statements of many documents, speakers, stances, targets and days, some sharing words."""
+    import random
+
+    rng = random.Random(seed)
+    speakers = [RUS, USA, {"text": "Ukraine's defence ministry", "actor_id": "UKR:defence", "code": "UKR", "sector": "MIL"},
+                {"text": "officials"}, {"text": "he"}, {"text": "Andy Vesey"}, {"text": "Vesey"}]
+    words = ("troops crossed border sent response security proposals talks held Monday missile strike "
+             "sanctions lifted embassy closed ceasefire agreed attack launched convoy hit village").split()
+    targets = [None, None, {"text": "the State Department", "actor_id": "USA:state-department"},
+               {"text": "officials", "head": "officials"}, {"text": "the Foreign Ministry", "actor_id": "RUS:foreign-ministry"}]
+    out = []
+    for k in range(n):
+        content = " ".join(rng.sample(words, rng.randint(1, 7)))
+        if rng.random() < 0.3:
+            content = rng.choice(["Russia", "Moscow", "Washington", "Kyiv"]) + " " + content
+        out.append(_st(
+            f"st-{k:03d}", rng.choice(speakers), rng.choice(["assert", "assert", "deny", "confirm", "question", "predict"]),
+            content, doc=f"d{k % 23}", negated=rng.random() < 0.25,
+            prop_type=rng.choice(["CLAIM", "REFERENCE", "MOVE", "ASSAULT", "AGREE"]),
+            codes=rng.sample(["RUS", "USA", "UKR", "GBR"], rng.randint(0, 2)), target=rng.choice(targets),
+            date=rng.choice([DAY, "2022-02-05", "2022-02-12", "2022-03-20", None]),
+        ))
+    return out
+
+
+@pytest.mark.parametrize("seed", [7, 11])
+def test_relations_across_documents_match_comparing_every_pair(seed):
+    """The candidate index of ``relate`` (targeted pairs by shared keys, same-proposition pairs by
+    a sparse token product, each pair met once unless the side that comes first matters) finds
+    exactly the relations of comparing every pair, in the same order."""
+    from sitrep.statements.relations import relate
+
+    statements = _random_statements(seed, 160)
+    # Overlapping sides, and the same statements on both (a load: its own statements come back).
+    for new, stored in ((statements[:60], statements[40:]), (statements, statements)):
+        expected = _scan_every_pair(new, stored)
+        assert len(expected) >= 20 and {r.kind for r in expected} == {"contradicts", "corroborates"}
+        assert any("denies" in r.explanation or "confirms" in r.explanation for r in expected)  # targeted pairs too
+        assert relate(new, stored) == expected
+
+
+def test_relations_mutual_confirmations_keep_the_stronger_side():
+    """Two parties confirming each other's claim: which side targets first changes the score, so
+    a pair met from both sides keeps the stronger reading (as comparing every pair does)."""
+    from dataclasses import replace
+
+    from sitrep.statements.relations import relate
+
+    a = _st("st-a", USA, "confirm", "Russia sent troops to the border on Monday", doc="d1", codes=(),
+            target={"text": "the Foreign Ministry", "actor_id": RUS["actor_id"]})
+    b = _st("st-b", RUS, "confirm", "troops crossed the northern border near Kharkiv overnight", doc="d2", codes=(),
+            target={"text": "the State Department", "actor_id": USA["actor_id"]})
+    a = replace(a, evidence={"start": 0, "end": 90, "sentence": "Officials confirmed that troops crossed the border "
+                                                                "near Kharkiv, as the ministry said in a long statement"})
+    b = replace(b, evidence={"start": 0, "end": 60, "sentence": "The ministry confirmed the Monday report from "
+                                                                "Washington about several matters"})
+    weaker, stronger = compare(b, a), compare(a, b)
+    assert weaker.score < stronger.score
+    assert relate([b, a], [b, a]) == _scan_every_pair([b, a], [b, a]) == [stronger]
+
+
+def test_relations_link_statements_by_stretches_of_days_when_the_window_is_full(store):
+    """A load spanning more stored statements than one comparison holds relates them a stretch
+    of days at a time: the same pairs as one comparison of everything, none lost to the cap."""
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from sitrep.statements.relations import link_statements, relate
+
+    start = date(2022, 2, 1)
+    statements = [replace(s, date=(start + timedelta(days=(k * 7) % 45)).isoformat())
+                  for k, s in enumerate(_random_statements(5, 150))]
+    docs = sorted({s.doc_id for s in statements})
+    for doc in docs:
+        store.con.execute("INSERT INTO documents (id, text) VALUES (?, ?)", [doc, "text"])
+    store._insert_statements(statements)
+
+    def pairs() -> set[tuple[str, str]]:
+        return {(a, b) for a, b in store.con.execute("SELECT a, b FROM relations").fetchall()}
+
+    link_statements(store, docs, limit=10_000)  # everything in one comparison
+    everything = pairs()
+    store.con.execute("DELETE FROM relations")
+    assert link_statements(store, docs, limit=100, chunk=12) == len(everything) > 10
+    assert pairs() == everything
+    # One comparison with the newest 100 stored statements (what a capped window gives) loses pairs.
+    capped = store.statements_near(since=start, until=start + timedelta(days=45), days=7, limit=100)
+    assert len({(r.a, r.b) for r in relate(store.statements_of(docs), capped)}) < len(everything)

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, app, out
+from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, app, err, out
 
 
 @app.command()
@@ -65,6 +66,9 @@ def load(
             return load_output(store, folder)
 
     report = _guarded(run)
+    for error in report.errors:  # unreadable files were left out; the rest was loaded
+        message = escape(f"[{error['code']}] {error['input']}: {error['reason']}")
+        err.print(f"[bold red]error[/] {message}", markup=True, highlight=False)
     if as_json:
         _print_json(report.as_dict())
         return

@@ -31,7 +31,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from sitrep.records import Relation, Statement
@@ -41,6 +42,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude, deterministic English stem: enough for token-set overlap ("sent"/"send" aside)."""
     w = word.lower().replace("’", "'").rstrip("'")
@@ -67,7 +69,7 @@ def tokens(text: str, codes: Iterable[str] = ()) -> frozenset[str]:
     content is about, not what it says."""
     rules = relation_rules()
     stop = rules["stopwords"]
-    reporting = {stem(w) for w in rules["report_nouns"] | rules["report_verbs"]}
+    reporting = _reporting_stems(rules)
     words: set[str] = set()
     for m in _WORD.finditer(text):
         w = m.group(0)
@@ -79,6 +81,17 @@ def tokens(text: str, codes: Iterable[str] = ()) -> frozenset[str]:
         name = w[:1].isupper() and m.start() > 0 and text[: m.start()].rstrip()[-1:] not in (".", "“", '"', "")
         words.add(f"^{s}" if name else s)
     return frozenset(words | {f"@{c}" for c in codes if c})
+
+
+_REPORTING: dict[int, tuple[Mapping[str, Any], frozenset[str]]] = {}
+
+
+def _reporting_stems(rules: Mapping[str, Any]) -> frozenset[str]:
+    """Stems of the reporting nouns and verbs, computed once per rule set."""
+    cached = _REPORTING.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        cached = _REPORTING[id(rules)] = (rules, frozenset(stem(w) for w in rules["report_nouns"] | rules["report_verbs"]))
+    return cached[1]
 
 
 def _says_something_shared(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -105,6 +118,10 @@ class _Facts:
     polarity: int
     day: date | None
     prop: Mapping[str, Any]
+    #: ``codes`` plus the speaker's and the target's codes (what ``_may_relate`` compares).
+    all_codes: frozenset[str] = frozenset()
+    #: The content states something (``_claim_like``), read once.
+    claim_like: bool = False
 
 
 _PRONOUNS = frozenset("i me we us you he him she her it they them who which that this these those one".split())
@@ -142,15 +159,20 @@ def facts(st: Statement) -> _Facts:
     if prop.get("negated"):
         polarity = -polarity
     content = st.content.get("text", "")
+    words = tokens(content, codes)
+    plain = sum(1 for w in words if not w.startswith(("@", "^")))
+    text = content.strip("“”\"' ").lower()
     return _Facts(
         st=st,
         speaker=_speaker_key(st),
         codes=frozenset(codes),
-        words=tokens(content, codes),
+        words=words,
         context=tokens((st.evidence or {}).get("sentence", ""), codes),
         polarity=polarity,
         day=_day(st.date),
         prop=prop,
+        all_codes=frozenset(codes | {c for c in ((st.speaker or {}).get("code"), (prop.get("target") or {}).get("code")) if c}),
+        claim_like=plain >= int(rules["min_content_words"]) and not text.startswith("to "),
     )
 
 
@@ -202,8 +224,7 @@ def _targets(x: _Facts, y: _Facts) -> bool:
 def _claim_like(f: _Facts) -> bool:
     """A content that states something: a clause of a few content words, not an infinitive
     ("wants me to represent them") or a bare noun."""
-    text = f.st.content.get("text", "").strip("“”\"' ").lower()
-    return len([w for w in f.words if not w.startswith(("@", "^"))]) >= int(relation_rules()["min_content_words"]) and not text.startswith("to ")
+    return f.claim_like
 
 
 def _anchored(a: _Facts, b: _Facts) -> bool:
@@ -325,44 +346,56 @@ def _relation(kind: str, x: _Facts, y: _Facts, score: float, *, targeted: bool =
     return Relation(kind=kind, a=a, b=b, score=score, explanation=explanation)
 
 
-def relate(statements: Sequence[Statement], others: Sequence[Statement] | None = None) -> list[Relation]:
+def relate(statements: Sequence[Statement], others: Sequence[Statement] | None = None, *,
+           cache: dict[str, _Facts] | None = None) -> list[Relation]:
     """Relations among ``statements`` (``others`` None) or between ``statements`` and
-    ``others``; each unordered pair at most once, strongest kind first."""
-    left = [facts(s) for s in statements]
-    right = left if others is None else [facts(s) for s in others if _speaker_key(s) is not None]
+    ``others``; each unordered pair at most once, strongest kind first. ``cache`` (statement
+    id to facts) lets calls on overlapping statements compute each one's facts once."""
+    known: dict[str, _Facts] = {} if cache is None else cache
+
+    def facts_of(s: Statement) -> _Facts:
+        f = known.get(s.id)
+        if f is None or f.st != s:
+            f = known[s.id] = facts(s)
+        return f
+
+    left = [facts(s) for s in statements] if cache is None else [facts_of(s) for s in statements]
+    if others is None:
+        right = left
+    else:
+        # A statement given on both sides (a loaded document's statements are stored, so they
+        # come back among ``others``) has its facts computed once.
+        if cache is None:
+            known.update((f.st.id, f) for f in left)
+        right = [facts_of(s) for s in others if _speaker_key(s) is not None]
     out: dict[tuple[str, str], Relation] = {}
     if others is None:
         for rel in _antecedent_relations(left):
             out[(rel.a, rel.b)] = rel
     window = int(relation_rules()["window_days"])
-    by_day: dict[Any, list[int]] = {}
-    for j, fb in enumerate(right):
-        by_day.setdefault(fb.day, []).append(j)
-    # Across documents a pair is compared only when it shares an actor code or a content word
-    # (``_may_relate``): an inverted index finds those pairs without scanning every statement
-    # of the time window, which grows with the store.
-    postings: dict[str, set[int]] = {}
-    if others is not None:
-        for j, fb in enumerate(right):
-            for key in _index_keys(fb):
-                postings.setdefault(key, set()).add(j)
+    index = _CandidateIndex(left, right) if others is not None else None
+    # A statement on both sides meets each partner twice, once from either side. Unless one of
+    # the two targets a claim, ``compare`` gives both meetings the same kind and score, and the
+    # first one is kept: the second is skipped.
+    position = {id(f): i for i, f in enumerate(left)} if others is not None else {}
+    on_right = {id(f) for f in right} if others is not None else set()
     for i, fa in enumerate(left):
         if fa.speaker is None or fa.polarity == 0:
             continue
-        if others is None:
+        if index is None:
             candidates: Iterable[int] = range(len(right))
         else:
-            related = set().union(*(postings.get(key, ()) for key in _index_keys(fa)))
-            if fa.day is not None:
-                # Only statements within the time window (or undated) are compared.
-                days = [fa.day + timedelta(days=k) for k in range(-window, window + 1)] + [None]
-                related &= {j for d in days for j in by_day.get(d, ())}
-            candidates = sorted(related)
+            # Only statements within the time window (or undated) are compared.
+            candidates = sorted(j for j in index.candidates(i) if fa.day is None or right[j].day is None
+                                or abs((right[j].day - fa.day).days) <= window)
+        met_before = id(fa) in on_right and not index.targets(fa) if index is not None else False
         for j in candidates:
             fb = right[j]
             if others is None and j <= i:
                 continue
             if others is not None and not _may_relate(fa, fb):
+                continue
+            if met_before and position.get(id(fb), i) < i and not index.targets(fb):
                 continue
             rel = compare(fa, fb)
             if rel is not None:
@@ -373,6 +406,123 @@ def relate(statements: Sequence[Statement], others: Sequence[Statement] | None =
         for rel in _shared_opponent(left, list(out.values())):
             out.setdefault((rel.a, rel.b), rel)
     return sorted(out.values(), key=lambda r: (r.kind, r.a, r.b))
+
+
+class _CandidateIndex:
+    """The pairs of ``left`` x ``right`` statements that ``compare`` may relate across documents.
+
+    Across documents ``compare`` relates a pair along one of two paths only:
+
+    * targeted: one side targets another party's claim (a denial or confirmation naming the
+      party), the other is a positive, non-denying statement; ``_may_relate`` then needs a
+      shared actor code or content word. Targeting statements are few: an inverted index on
+      those keys finds these pairs.
+    * same proposition: both sides state a claim-like proposition that is no reference, with a
+      lexical similarity of at least ``min_lexical``. A sparse product of the two token
+      matrices counts the shared tokens of every such pair at once, so pairs that share only a
+      common word are never looked at one by one.
+
+    The result is a superset of the pairs ``compare`` relates (each candidate still goes through
+    ``_may_relate`` and ``compare``), so the relations are exactly those of comparing every pair
+    that shares a key. Statements that commit to nothing (a question) or whose speaker is not
+    resolved take part in no pair.
+    """
+
+    #: Left rows multiplied at a time (bounds the memory of the product).
+    BLOCK = 2048
+
+    def __init__(self, left: Sequence[_Facts], right: Sequence[_Facts]) -> None:
+        self._pairs: dict[int, set[int]] = {}
+        right_roles = [_roles(f) if f.speaker is not None and f.polarity != 0 else (False, False, False) for f in right]
+        left_roles = [_roles(f) if f.speaker is not None and f.polarity != 0 else (False, False, False) for f in left]
+        # Targeted path: statements that target a claim, and statements a targeting one may answer.
+        targeted: dict[str, list[int]] = {}
+        targetable: dict[str, list[int]] = {}
+        for j, (targets, can_be_targeted, _) in enumerate(right_roles):
+            if targets or can_be_targeted:
+                for key in _index_keys(right[j]):
+                    if targets:
+                        targeted.setdefault(key, []).append(j)
+                    if can_be_targeted:
+                        targetable.setdefault(key, []).append(j)
+        for i, (targets, can_be_targeted, _) in enumerate(left_roles):
+            if not (targets or can_be_targeted):
+                continue
+            found = self._pairs.setdefault(i, set())
+            for key in _index_keys(left[i]):
+                if targets:
+                    found.update(targetable.get(key, ()))
+                if can_be_targeted:
+                    found.update(targeted.get(key, ()))
+        self._claims(left, left_roles, right, right_roles)
+
+    def _claims(self, left: Sequence[_Facts], left_roles: Sequence[tuple[bool, bool, bool]],
+                right: Sequence[_Facts], right_roles: Sequence[tuple[bool, bool, bool]]) -> None:
+        """Same-proposition path: pairs of claims with a lexical similarity of ``min_lexical``."""
+        import numpy as np
+
+        rows_r = [j for j, r in enumerate(right_roles) if r[2] and right[j].words]
+        rows_l = [i for i, r in enumerate(left_roles) if r[2] and left[i].words]
+        if not rows_r or not rows_l:
+            return
+        vocab: dict[str, int] = {}
+        for j in rows_r:
+            for w in right[j].words:
+                vocab.setdefault(w, len(vocab))
+        right_matrix = _token_matrix([right[j].words for j in rows_r], vocab).T.tocsr()
+        right_sizes = np.array([len(right[j].words) for j in rows_r], dtype=np.float64)
+        # A hair under the threshold: ``compare`` decides exactly, this only must not lose a pair.
+        threshold = float(relation_rules()["thresholds"]["min_lexical"]) - 1e-9
+        for start in range(0, len(rows_l), self.BLOCK):
+            block = rows_l[start:start + self.BLOCK]
+            shared = (_token_matrix([left[i].words for i in block], vocab) @ right_matrix).tocoo()
+            if not shared.nnz:
+                continue
+            left_sizes = np.array([len(left[i].words) for i in block], dtype=np.float64)
+            score = shared.data / np.sqrt(left_sizes[shared.row] * right_sizes[shared.col])
+            keep = score >= threshold
+            for r, c in zip(shared.row[keep].tolist(), shared.col[keep].tolist()):
+                self._pairs.setdefault(block[r], set()).add(rows_r[c])
+
+    def candidates(self, i: int) -> set[int]:
+        """Indexes into ``right`` that ``left[i]`` may relate to."""
+        return self._pairs.get(i, set())
+
+    def targets(self, f: _Facts) -> bool:
+        """``f`` targets another party's claim (``compare`` may then relate a pair differently
+        depending on which side comes first)."""
+        return _roles(f)[0]
+
+
+def _token_matrix(token_sets: Sequence[frozenset[str]], vocab: Mapping[str, int]) -> Any:
+    """A 0/1 sparse matrix, one row per token set, one column per ``vocab`` token (tokens not in
+    ``vocab`` are left out: no other set shares them)."""
+    import numpy as np
+    from scipy import sparse
+
+    indptr = [0]
+    indices: list[int] = []
+    for tokens_ in token_sets:
+        indices.extend(vocab[w] for w in tokens_ if w in vocab)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.int32)
+    return sparse.csr_matrix((data, np.array(indices, dtype=np.int64), np.array(indptr, dtype=np.int64)),
+                             shape=(len(token_sets), len(vocab)))
+
+
+def _plain(words: Iterable[str]) -> set[str]:
+    """Content words that are neither names (``^``) nor actor codes (``@``)."""
+    return {w for w in words if not w.startswith(("@", "^"))}
+
+
+def _roles(f: _Facts) -> tuple[bool, bool, bool]:
+    """What ``compare`` lets a statement be: (targets a claim, may be targeted, states a
+    proposition it can compare) -- the conditions ``compare`` checks, read once."""
+    rules = relation_rules()
+    targets = bool(rules["targeted"].get(f.st.stance)) and bool(f.prop.get("target"))
+    targetable = f.st.stance != "deny" and f.polarity > 0
+    claim = bool(f.prop) and f.prop.get("type") != "REFERENCE" and _claim_like(f)
+    return targets, targetable, claim
 
 
 def _shared_opponent(items: Sequence[_Facts], relations: Sequence[Relation]) -> list[Relation]:
@@ -430,8 +580,8 @@ def _antecedent_relations(items: Sequence[_Facts]) -> list[Relation]:
     return out
 
 
-def _codes(f: _Facts) -> set[str]:
-    return f.codes | {c for c in ((f.st.speaker or {}).get("code"), (f.prop.get("target") or {}).get("code")) if c}
+def _codes(f: _Facts) -> frozenset[str]:
+    return f.all_codes
 
 
 def _index_keys(f: _Facts) -> set[str]:
@@ -453,9 +603,15 @@ def document_relations(statements: Sequence[Statement]) -> list[Relation]:
     return relate(statements)
 
 
-def link_statements(store: Any, doc_ids: Sequence[str]) -> int:
+def link_statements(store: Any, doc_ids: Sequence[str], *, limit: int = 20000, chunk: int = 5000) -> int:
     """Compare the stored statements of ``doc_ids`` with stored statements of other documents
-    in the time window that share an actor; store the new relations. Returns how many."""
+    in the time window that share an actor; store the new relations. Returns how many.
+
+    One comparison holds at most ``limit`` stored statements. When the window of all the new
+    statements holds more (a large load at once: a whole corpus spans months), the dated new
+    statements are compared a stretch of days at a time (about ``chunk`` statements, cut where
+    the day changes), each stretch with the stored statements of its own window, so that none
+    is left without the statements it may relate to."""
     if not doc_ids:
         return 0
     new = store.statements_of(doc_ids)
@@ -464,7 +620,33 @@ def link_statements(store: Any, doc_ids: Sequence[str]) -> int:
     window = int(relation_rules()["window_days"])
     days = [d for d in (_day(s.date) for s in new) if d]
     others = store.statements_near(
-        exclude=[], since=min(days) if days else None, until=max(days) if days else None, days=window,
+        exclude=[], since=min(days) if days else None, until=max(days) if days else None, days=window, limit=limit + 1,
     )
-    relations = relate(new, others)
-    return store.write_relations(relations)
+    if len(others) <= limit:
+        return store.write_relations(relate(new, others))
+    written = 0
+    dated = sorted((s for s in new if _day(s.date)), key=lambda s: (_day(s.date), s.doc_id, s.id))
+    cache: dict[str, _Facts] = {}
+    for part in _day_stretches(dated, chunk):
+        near = store.statements_near(exclude=[], since=_day(part[0].date), until=_day(part[-1].date), days=window,
+                                     limit=limit)
+        written += store.write_relations(relate(part, near, cache=cache))
+    undated = [s for s in new if not _day(s.date)]
+    if undated:  # compared with the whole window, as in one comparison
+        written += store.write_relations(relate(undated, others[:limit]))
+    return written
+
+
+def _day_stretches(statements: Sequence[Statement], size: int) -> list[list[Statement]]:
+    """Statements sorted by day, cut into runs of at least ``size`` (the last may be shorter),
+    each cut where the day changes."""
+    out: list[list[Statement]] = []
+    current: list[Statement] = []
+    for st in statements:
+        if len(current) >= size and _day(st.date) != _day(current[-1].date):
+            out.append(current)
+            current = []
+        current.append(st)
+    if current:
+        out.append(current)
+    return out
