@@ -68,7 +68,7 @@ def _top(d: ActorDictionary, name: str, on: str | None = SEED_DAY):
         ("Mark Rutte", "2025-03-01", "mark-rutte", "NATO", "IGO"),
         ("Mark Rutte", "2022-02-01", "mark-rutte", "NLD", "GOV"),
         ("Ursula von der Leyen", SEED_DAY, "ursula-von-der-leyen", "EU", "IGO"),
-        ("Ursula von der Leyen", "2018-01-01", "ursula-von-der-leyen", "DEU", "GOV"),
+        ("Ursula von der Leyen", "2018-01-01", "ursula-von-der-leyen", "DEU", "MIL"),  # defence minister: MIL (ACTORS_GOLD.md)
         ("Antonio Guterres", SEED_DAY, "antonio-guterres", "UN", "IGO"),
     ],
 )

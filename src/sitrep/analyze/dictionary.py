@@ -42,6 +42,7 @@ COUNTRIES_FILE = "countries.tsv"
 AGENTS_FILE = "agents.tsv"
 VARIANTS_FILE = "name_variants.tsv"
 EMITTED_FILE = "emitted_codes.tsv"
+FORCE_VERBS_FILE = "force_verbs.tsv"
 
 #: Actor kinds, as in :class:`sitrep.records.Actor`.
 KINDS = ("state", "person", "organization", "igo")
@@ -321,6 +322,7 @@ class Candidate:
     alias: str
     match: str
     stale: bool = False
+    curated: bool = False
 
     @property
     def surname_match(self) -> bool:
@@ -376,6 +378,8 @@ class AgentInfo:
     -> USA, "NATO" -> NATO); ``cameo`` keeps the petrarch2 agent code when it came from there.
     ``local`` (flag ``local``) marks a domestic non-state group ("protesters", "rebels",
     "students") that takes the country it acts in, like a state institution does.
+    ``default_code`` (flag ``default``) is the country a bare noun names when its sentence
+    names no other ("Congress" -> USA); ``code`` is then None.
     """
 
     noun: str
@@ -386,6 +390,7 @@ class AgentInfo:
     source: str | None = None
     case_sensitive: bool = False
     local: bool = False
+    default_code: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +405,7 @@ class _CountryRow:
 # ---------------------------------------------------------------------------------------------
 # The dictionary
 
+_MISSING = object()
 _MATCH_RANK = {"alias": 0, "suffix": 1, "place": 2, "surname": 3}
 _KIND_RANK = {"state": 0, "igo": 1, "person": 2, "organization": 3}
 
@@ -476,6 +482,8 @@ class ActorDictionary:
             # Hand-written additions are listed before petrarch2 rows, so they come first.
             self._agents.setdefault(alias_key(agent.noun), []).append(agent)
         self._max_agent_words = max((len(k.split()) for k in self._agents), default=0)
+        # agent() is asked about the same few phrases many times per document
+        self._agent_cache: dict[str, AgentInfo | None] = {}
 
     # -- loading --------------------------------------------------------------------------
 
@@ -570,6 +578,23 @@ class ActorDictionary:
         """
         index = self._by_id[actor_id]
         return self._resolve(index, iso_day(on))
+
+    def recent_role(self, actor_id: str, on: dt.date | dt.datetime | str | None, days: int) -> Role | None:
+        """The hand-written role ``actor_id`` left at most ``days`` days before ``on``, when no
+        role covers ``on``: news of a resignation, a dismissal or a death speaks of the
+        official in that office ("Bolton", two days after leaving; "Soleimani", killed in
+        office). None otherwise, and for petrarch2 roles (their end dates are snapshot
+        artefacts)."""
+        day = iso_day(on)
+        if day is None:
+            return None
+        index = self._by_id[actor_id]
+        roles = self._roles_of(index)
+        if any(r.dated and r.covers(day) for r in roles):
+            return None
+        floor = (dt.date.fromisoformat(day) - dt.timedelta(days=days)).isoformat()
+        ended = [r for r in roles if r.cameo is None and r.end is not None and floor <= r.end < day]
+        return max(ended, key=lambda r: r.end or "") if ended else None
 
     def _resolve(self, index: int, day: str | None) -> Resolution:
         raw = self._raw[index]
@@ -683,6 +708,7 @@ class ActorDictionary:
                     alias=name,
                     match=match,
                     stale=res.stale,
+                    curated=bool(raw.get("curated", False)),
                 )
             )
         candidates.sort(
@@ -728,6 +754,16 @@ class ActorDictionary:
         ("Foreign Ministry" -> GOV, no code; "State Department" -> GOV, USA; "NATO" -> IGO,
         NATO). When the whole phrase is unknown, its longest known ending is used ("Russian
         Foreign Ministry" -> "foreign ministry")."""
+        cached = self._agent_cache.get(noun, _MISSING)
+        if cached is not _MISSING:
+            return cached
+        if len(self._agent_cache) > 50_000:
+            self._agent_cache.clear()  # bounded: a long-running process sees many phrasings
+        info = self._agent_uncached(noun)
+        self._agent_cache[noun] = info
+        return info
+
+    def _agent_uncached(self, noun: str) -> AgentInfo | None:
         key = alias_key(noun)
         words = key.split()
         if not words or (key in self._countries and key not in self._agents):
@@ -919,7 +955,10 @@ def read_agents(path: Path) -> list[AgentInfo]:
         AgentInfo(
             noun=row["noun"],
             sector=row["sector"],
-            code=row.get("code") or None,
+            # flags=default: the code is only the reading when nothing else is in sight
+            # ("Congress" is the US Congress unless the sentence names another country).
+            code=None if "default" in (row.get("flags") or "").split(",") else row.get("code") or None,
+            default_code=(row.get("code") or None) if "default" in (row.get("flags") or "").split(",") else None,
             kind=row.get("kind") or "agent",
             cameo=row.get("cameo") or None,
             source=row.get("source") or None,
@@ -929,6 +968,18 @@ def read_agents(path: Path) -> list[AgentInfo]:
         )
         for row in _tsv_rows(path)
     ]
+
+
+@lru_cache(maxsize=1)
+def force_verbs() -> dict[str, str]:
+    """Lemma -> kind of the verbs whose object is the subject's own force or staff
+    (``force_verbs.tsv``): ``move`` (deploy, send, withdraw) or ``assign`` (offer, train,
+    mobilize)."""
+    path = DATA_DIR / FORCE_VERBS_FILE
+    if not path.exists():
+        return {}
+    return {row["lemma"].strip().lower(): (row.get("kind") or "move").strip()
+            for row in _tsv_rows(path) if row.get("lemma")}
 
 
 @lru_cache(maxsize=1)
