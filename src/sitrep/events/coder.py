@@ -1854,29 +1854,44 @@ class _DocContext:
     def _channel_owner(self, verb: Token) -> dict | None:
         """Who did an agentless passive act, when a coordinated passive says where it was
         published ("the documents were delivered to X and were posted on the Russian Foreign
-        Ministry's website"): the owner of a coded channel published on. The channel's own
-        sector (a website is media) is not the owner's: the owner is the government when the
-        phrase says so ("ministerial", "government"), else of no known sector."""
-        tok = self._channel(verb)
-        if tok is None:
-            return None
-        part = dict(self.participant(tok) or {})
-        government = any(t.lemma_.lower() in self.rules.government_words for t in tok.subtree)
-        # The channel's own actor record (a website) is not the doer: only its country is.
-        part.update(actor_id=None, sector="GOV" if government else None)
-        return part
-
-    def _channel(self, verb: Token) -> Token | None:
+        Ministry's website"): the owner of the channel published on, by the country its phrase
+        names (a country name or demonym modifying it, or its own resolved actor). The
+        channel's own sector (a website is media) is not the owner's: the owner is the
+        government when the phrase says so ("ministerial", "government"), else of no known
+        sector."""
         r = self.rules
         for other in (*verb.conjuncts, *(c for c in verb.children if c.dep_ == "conj")):
             if other.i == verb.i or not _is_passive(other) or other.lemma_.lower() not in r.publish_verbs:
                 continue
             for c in other.children:
-                if c.dep_ == "prep" and c.lower_ in ("on", "in"):
-                    pobj = _pobj(c)
-                    if pobj is not None and pobj.lemma_.lower() in r.channel_nouns and self._ok(pobj, True):
-                        return pobj
+                pobj = _pobj(c) if c.dep_ == "prep" and c.lower_ in ("on", "in") else None
+                if pobj is None or pobj.lemma_.lower() not in r.channel_nouns:
+                    continue
+                code = self._channel_country(pobj)
+                if code is None:
+                    continue
+                phrase = pobj.doc[pobj.left_edge.i:pobj.i + 1]
+                government = any(t.lemma_.lower() in r.government_words for t in phrase)
+                return {"text": phrase.text, "actor_id": None, "code": code, "sector": "GOV" if government else None,
+                        "named": True}
         return None
+
+    def _channel_country(self, channel: Token) -> str | None:
+        """The one country a channel's phrase names: "the Russian Ministerial website", "the
+        Kremlin's website" (its own coded actor first)."""
+        part = self.participant(channel)
+        if part is not None and part.get("code"):
+            return part["code"]
+        dictionary = _dictionary()
+        if dictionary is None:
+            return None
+        codes = set()
+        for t in channel.subtree:
+            if t.i != channel.i and t.dep_ in ("amod", "compound", "poss", "nmod") and t.pos_ in ("ADJ", "PROPN"):
+                found = dictionary.country(t.text)
+                if found is not None and not getattr(found, "ambiguous", False):
+                    codes.add(found.code)
+        return codes.pop() if len(codes) == 1 else None
 
     def protest_target(self, trigger: Token, actor: Token | None) -> Token | None:
         """A protest's target named by a "protest" phrase on the trigger or its object ("began
