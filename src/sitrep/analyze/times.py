@@ -705,7 +705,7 @@ def _governing_verb(root: Any) -> Any:
         if head.lower_ in _END_PREPS:
             return None  # "extended to Nov. 16": a deadline lies after the verb
         dep, head = "prep", head.head
-    if dep not in ("npadvmod", "advmod", "tmod", "obl", "prep") or head is root:
+    if dep not in ("npadvmod", "advmod", "tmod", "obl", "prep") or head.i == root.i:
         return None
     if head.pos_ not in ("VERB", "AUX"):
         return None
@@ -755,7 +755,7 @@ def _parse_tense(doc: Any, start: int, end: int) -> tuple[str | None, bool] | No
             # "plans to meet on Monday" lies ahead; "asked him to testify on Feb. 10" lies
             # after a past it says nothing about.
             head = tok.head
-            if head is not tok and head.lemma_.lower() in _FUTURE_HEADS and \
+            if head.i != tok.i and head.lemma_.lower() in _FUTURE_HEADS and \
                     not _past_clause(head):
                 return "future", True
             return None
