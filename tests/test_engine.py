@@ -385,3 +385,12 @@ def test_engine_ray_on_a_separately_started_cluster_matches_local(baseline, corp
             except ProcessLookupError:
                 pass
         shutil.rmtree(temp_dir, ignore_errors=True)
+
+
+def test_engine_recycled_workers_give_the_same_records(baseline, corpus, tmp_path, monkeypatch):
+    # Every worker process is replaced after each batch: the records cannot depend on it.
+    monkeypatch.setenv("SITREP_WORKER_MAX_BATCHES", "1")
+    out, _ = baseline
+    report = process([str(corpus)], tmp_path / "out", engine="local", workers=2, batch_size=4)
+    assert records(tmp_path / "out") == records(out)
+    assert report.startup_seconds < report.seconds

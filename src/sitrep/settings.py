@@ -71,6 +71,12 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting(name="min_text_chars", default=200, parse=int, help="Shortest body text accepted as an article."),
     Setting(
+        name="worker_max_batches",
+        default=100,
+        parse=int,
+        help="Batches a local-engine worker process handles before a fresh one replaces it (0: never), so memory stays flat on long runs.",
+    ),
+    Setting(
         name="fetch_allowed_networks",
         default="",
         help="CIDRs (comma-separated) that URL fetches may reach even though they are private, e.g. an in-house mirror.",

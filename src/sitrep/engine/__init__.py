@@ -89,6 +89,13 @@ class ProcessReport:
         }
 
 
+def _startup(ready_at: set[float], workers: int, start_wall: float) -> float:
+    """Seconds until the run's first ``workers`` worker processes were all ready (workers that
+    replace recycled ones come later and are not start-up)."""
+    first = sorted(ready_at)[:max(workers, 1)]
+    return max(0.0, first[-1] - start_wall) if first else 0.0
+
+
 def default_workers() -> int:
     """One worker per CPU core this process may use."""
     try:
@@ -170,6 +177,6 @@ def process(
         seconds=time.perf_counter() - start,
         write_seconds=write_seconds,
         worker_peak_rss_mb=writer.peak_rss_mb,
-        startup_seconds=max(0.0, writer.ready_at - start_wall) if writer.ready_at else 0.0,
+        startup_seconds=_startup(writer.ready_at, workers, start_wall),
         worker_end_rss_mb=max(writer.recent_rss_mb, default=0.0),
     )

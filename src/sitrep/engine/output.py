@@ -123,7 +123,7 @@ class OutputWriter:
         self.rejected: list[tuple[str, str, str]] = []
         self.items = self.skipped = self.duplicates = 0
         self.peak_rss_mb = 0.0
-        self.ready_at = 0.0
+        self.ready_at: set[float] = set()  # when each worker process was ready (recycled ones too)
         # Resident memory the workers reported with their last results: what a worker holds at
         # the end of the run, as opposed to its peak (the largest batch).
         self.recent_rss_mb: deque[float] = deque(maxlen=8)
@@ -135,7 +135,8 @@ class OutputWriter:
         stats = got.pop("_stats").to_pylist()[0]
         self.items += stats["items"]
         self.peak_rss_mb = max(self.peak_rss_mb, stats.get("peak_rss_mb") or 0.0)
-        self.ready_at = max(self.ready_at, stats.get("ready_at") or 0.0)
+        if stats.get("ready_at"):
+            self.ready_at.add(stats["ready_at"])
         if stats.get("rss_mb"):
             self.recent_rss_mb.append(stats["rss_mb"])
         self.skipped += stats["skipped"]
