@@ -72,9 +72,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(name="min_text_chars", default=200, parse=int, help="Shortest body text accepted as an article."),
     Setting(
         name="worker_max_batches",
-        default=100,
+        default=0,
         parse=int,
-        help="Batches a local-engine worker process handles before a fresh one replaces it (0: never), so memory stays flat on long runs.",
+        help="Batches a local-engine worker process handles before a fresh one replaces it (0: never); a cap on memory should a long run accumulate any.",
     ),
     Setting(
         name="fetch_allowed_networks",
