@@ -358,16 +358,18 @@ def test_engine_ray_on_a_separately_started_cluster_matches_local(baseline, corp
     temp_dir = tempfile.mkdtemp(prefix="sitrep-ray-")  # short: Ray's socket paths must fit 107 bytes
     head = subprocess.Popen(
         [str(ray_bin), "start", "--head", "--block", f"--port={port}", "--num-cpus=2", "--include-dashboard=false",
-         "--disable-usage-stats", f"--temp-dir={temp_dir}", f"--ray-client-server-port={_free_port()}"],
+         "--disable-usage-stats", f"--temp-dir={temp_dir}"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         run = None
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:  # the head needs a few seconds before it accepts drivers
+            if head.poll() is not None:
+                pytest.fail(f"`ray start --head` exited with {head.returncode} before the run")
             run = subprocess.run(
                 [sys.executable, "-m", "sitrep.cli", "process", str(corpus), "--engine", "ray", "--address",
                  f"127.0.0.1:{port}", "--workers", "2", "--batch-size", "4", "--out", str(tmp_path / "out"), "--json"],
-                env=env, capture_output=True, text=True, timeout=600)
+                env=env, capture_output=True, text=True, timeout=300)
             if run.returncode == 0 or "cannot start or reach Ray" not in run.stdout + run.stderr:
                 break
             time.sleep(3)
