@@ -40,10 +40,10 @@ def duplicates(shared: Path) -> None:
 
 def stories(directory: Path) -> None:
     from sitrep.analyze import analyze_documents
-    from sitrep.evaluate.stories import TOPICS, _cluster, _documents, bcubed, gold_topics, read_topics
+    from sitrep.evaluate.stories import _cluster, _documents, bcubed, meantime_gold
 
     docs = _documents(directory)
-    gold = {docs[p].id: t for p, t in gold_topics(list(docs), read_topics(TOPICS)).items()}
+    gold = meantime_gold(directory, docs)
     documents = list(docs.values())
     analyses = list(analyze_documents(documents))
     base = load_params()

@@ -179,21 +179,32 @@ def test_link_canonical_merge_keeps_finest_date_and_fills_codes(params):
     assert (c.day, c.precision, c.recipient_code) == (date(2020, 9, 2), "day", "RUS")
 
 
-def test_meantime_topics_come_from_keywords_and_a_folder_without_listing_is_refused(tmp_path):
+def test_meantime_topics_come_from_shared_centroid_instances_and_a_folder_without_listing_is_refused(tmp_path):
     from sitrep.errors import InputRejected
-    from sitrep.evaluate.stories import TOPICS, centroid_topics, read_topics
+    from sitrep.evaluate.stories import centroid_instances, gold_topics
 
-    keywords = read_topics(TOPICS)
     listing = tmp_path / "list_instances.csv"
     listing.write_text(
         "#ID\tTYPE\tCLASS\tINSTANCE_NAME\tDESCR\tEXT_LINK\tCOMMENT\n"
-        "ORG1\tENTITY\tORG\tBoeing\t\t\tcentroid entity\n"
-        "ORG2\tENTITY\tORG\tApple and Boeing\t\t\tcentroid entity\n"   # two topics: none
-        "ORG3\tENTITY\tORG\tFTSE 100\t\t\t\n",                           # not a centroid
+        "A1\tENTITY\tORG\tAcme\t\t\tcentroid entity\n"
+        "A2\tENTITY\tPER\tAcme's chief\t\t\tcentroid entity\n"
+        "B1\tENTITY\tORG\tBeta\t\t\tcentroid entity\n"
+        "X\tENTITY\tLOC\tParis\t\t\t\n",                      # not a centroid
         encoding="utf-8",
     )
-    assert centroid_topics(tmp_path, keywords) == {"ORG1": "airbus_boeing"}
+    centroids = centroid_instances(tmp_path)
+    assert centroids == {"A1", "A2", "B1"}
+    instances = {
+        "a": {"A1", "A2", "X"}, "b": {"A1", "A2"},   # two shared centroids: one topic
+        "c": {"A1", "B1"},                            # alone, joins the topic it shares most with
+        "d": {"B1", "X"}, "e": {"B1"},                # one shared centroid only: no topic of their own
+        "f": {"X"},                                   # no centroid at all: no topic
+    }
+    topics = gold_topics(instances, centroids)
+    assert topics["a"] == topics["b"] == topics["c"]
+    assert topics["d"] == topics["e"] == topics["a"]  # share B1 with c, which is in a's topic
+    assert "f" not in topics
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(InputRejected, match="list_instances.csv"):
-        centroid_topics(empty, keywords)
+        centroid_instances(empty)

@@ -88,13 +88,12 @@ def link(
 @evaluate_app.command("stories")
 def evaluate_stories_cmd(
     directory: Path = typer.Argument(..., help="MEANTIME corpus folder (e.g. ../shared/eval/time/meantime)."),
-    topics: Optional[Path] = typer.Option(None, help="Topic keyword table (default: data/eval/meantime_topic_keywords.tsv)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
 ) -> None:
     """B-cubed precision, recall and F1 of story clustering against MEANTIME's topics."""
     from sitrep.evaluate.stories import evaluate_stories
 
-    _report(lambda: evaluate_stories(directory, topics=topics), as_json)
+    _report(lambda: evaluate_stories(directory), as_json)
 
 
 @evaluate_app.command("duplicates")

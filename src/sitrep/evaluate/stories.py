@@ -1,12 +1,11 @@
 """Score story clustering against MEANTIME's topic grouping with B-cubed precision, recall, F1.
 
 MEANTIME (English) groups its Wikinews articles into four topics (Airbus and Boeing; Apple;
-GM, Chrysler and Ford; stock markets). The files carry no topic label, but each article
+GM, Chrysler and Ford; stock markets). The files carry no topic label, so the grouping is read
+from the corpus's own annotation at run time, with nothing kept in the project: each article
 annotates corpus-level entity instances, some marked "centroid entity" in
-``list_instances.csv``, read at run time; ``data/eval/meantime_topic_keywords.tsv`` (keywords
-written for sitrep) gives each centroid entity its topic by its name.
-An article's topic is the topic of most of its centroid entities; an article with none takes
-the topic of the article it shares most entity instances with.
+``list_instances.csv``. Articles sharing at least two centroid instances are one topic
+(transitively); an article left alone joins the topic it shares most centroid instances with.
 
 The articles run through the real pipeline (analysis, then linking in a fresh store). Two
 settings are scored: the configured parameters, and the same without the time window
@@ -24,54 +23,58 @@ from typing import Any, Mapping
 
 from sitrep.errors import InputRejected
 
-TOPICS = Path(__file__).resolve().parents[3] / "data" / "eval" / "meantime_topic_keywords.tsv"
 _INSTANCE = re.compile(r'instance_id="([^"]+)"')
 
-
-def read_topics(path: Path) -> dict[str, list[str]]:
-    """Topic -> name keywords (the project's keyword table)."""
-    out: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line or line.startswith("#") or line.startswith("topic\t"):
-            continue
-        topic, keyword = line.split("\t")[:2]
-        out.setdefault(topic, []).append(keyword.strip().lower())
-    return out
+#: Centroid instances two articles must share to be put in one topic directly.
+MIN_SHARED = 2
 
 
-def centroid_topics(directory: Path, keywords: Mapping[str, list[str]]) -> dict[str, str]:
-    """Centroid instance id -> topic, from the corpus's ``list_instances.csv`` and the keyword
-    table: a name matching exactly one topic's keywords (whole words) gets that topic."""
+def centroid_instances(directory: Path) -> set[str]:
+    """The ids of the instances ``list_instances.csv`` marks as centroid entities."""
     listing = next(iter(sorted(Path(directory).rglob("list_instances.csv"))), None)
     if listing is None:
         raise InputRejected("no list_instances.csv in the MEANTIME folder", input=str(directory))
-    patterns = {t: re.compile(r"\b(?:" + "|".join(re.escape(k) for k in ks) + r")\b", re.I) for t, ks in keywords.items()}
-    out: dict[str, str] = {}
+    out: set[str] = set()
     for line in listing.read_text(encoding="utf-8").splitlines():
         cols = line.split("\t")
-        if len(cols) < 7 or line.startswith("#") or "centroid" not in cols[6].lower():
-            continue
-        hits = [t for t, pattern in patterns.items() if pattern.search(cols[3])]
-        if len(hits) == 1:
-            out[cols[0]] = hits[0]
+        if len(cols) >= 7 and not line.startswith("#") and "centroid" in cols[6].lower():
+            out.add(cols[0])
     return out
 
 
-def gold_topics(files: list[Path], centroids: Mapping[str, str]) -> dict[Path, str]:
-    """Each article's topic (see the module docstring)."""
-    instances = {f: set(_INSTANCE.findall(f.read_text(encoding="utf-8"))) for f in files}
-    out: dict[Path, str] = {}
-    for f, ids in instances.items():
-        votes = Counter(centroids[i] for i in ids if i in centroids)
-        if votes:
-            out[f] = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    for f, ids in instances.items():
-        if f in out:
+def gold_topics(instances: Mapping[Any, set[str]], centroids: set[str]) -> dict[Any, str]:
+    """Each article's topic, from the centroid instances it annotates (see the module
+    docstring); a topic is named after its first article. Articles sharing no centroid
+    instance with any other have none."""
+    keys = sorted(instances, key=str)
+    own = {k: instances[k] & centroids for k in keys}
+    parent = {k: k for k in keys}
+
+    def root(k: Any) -> Any:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    for i, a in enumerate(keys):
+        for b in keys[i + 1:]:
+            if len(own[a] & own[b]) >= MIN_SHARED:
+                parent[root(b)] = root(a)
+    groups = Counter(root(k) for k in keys)
+    out = {k: str(root(k)) for k in keys if groups[root(k)] > 1}
+    for k in keys:
+        if k in out:
             continue
-        shared = sorted(((len(ids & instances[g]), out[g]) for g in out), reverse=True)
+        shared = sorted(((len(own[k] & own[g]), out[g]) for g in out), key=lambda t: (-t[0], t[1]))
         if shared and shared[0][0] > 0:
-            out[f] = shared[0][1]
+            out[k] = shared[0][1]
     return out
+
+
+def meantime_gold(directory: Path, docs: Mapping[Path, Any]) -> dict[str, str]:
+    """Document id -> topic for the MEANTIME articles ``docs`` (path -> Document)."""
+    instances = {p: set(_INSTANCE.findall(Path(p).read_text(encoding="utf-8"))) for p in docs}
+    return {docs[p].id: t for p, t in gold_topics(instances, centroid_instances(directory)).items()}
 
 
 def bcubed(clusters: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
@@ -127,7 +130,7 @@ def _cluster(documents, analyses, params: Mapping[str, Any]) -> dict[str, str]:
             return dict(store.con.execute("SELECT doc_id, story_id FROM story_documents").fetchall())
 
 
-def evaluate_stories(directory: Path, *, topics: Path | None = None, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def evaluate_stories(directory: Path, *, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """B-cubed figures of story clustering on the MEANTIME folder ``directory``."""
     from sitrep.analyze import analyze_documents
     from sitrep.errors import NotFound
@@ -140,14 +143,13 @@ def evaluate_stories(directory: Path, *, topics: Path | None = None, params: Map
     docs = _documents(directory)
     if not docs:
         raise NotFound("no MEANTIME .xml documents in this folder", input=str(directory))
-    topic_of = gold_topics(list(docs), centroid_topics(directory, read_topics(Path(topics) if topics else TOPICS)))
-    gold = {docs[p].id: t for p, t in topic_of.items()}
+    gold = meantime_gold(directory, docs)
     documents = list(docs.values())
     analyses = list(analyze_documents(documents))
     result: dict[str, Any] = {
         "documents": len(documents),
         "with_topic": len(gold),
-        "topics": dict(sorted(Counter(gold.values()).items())),
+        "topics": dict(sorted(Counter(Path(t).stem for t in gold.values()).items())),
     }
     for name, p in (("configured", params),
                     ("no_time_window", with_overrides(params, stories={"window_days": 100000}))):
