@@ -12,6 +12,18 @@ SEED = SHARED / "corpora" / "seed" / "000_80552fc3e566ac56.txt"
 SAMPLE = REPO / "data" / "sample" / "wikinews"
 
 
+def resolved(text: str, published: str = "2022-02-01") -> dict[str, tuple]:
+    """Mention text -> (code, sector) of what the actor layer resolves it to, for one text."""
+    from sitrep.analyze import analyze_text
+
+    analysis = analyze_text(text, published=published)
+    out = {}
+    for m in analysis.mentions:
+        actor = analysis.actors.get(m.actor_id) if m.actor_id else None
+        out[m.text] = (actor.code, actor.sector) if actor else (None, None)
+    return out
+
+
 def need(path: Path) -> Path:
     """Skip the calling test with a clear message when ``path`` (from ../shared) is missing."""
     if not path.exists():

@@ -3,17 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import resolved
 
 from sitrep.analyze import analyze_text
-
-
-def resolved(text: str, published: str = "2022-02-01") -> dict[str, tuple]:
-    analysis = analyze_text(text, published=published)
-    out = {}
-    for m in analysis.mentions:
-        actor = analysis.actors.get(m.actor_id) if m.actor_id else None
-        out[m.text] = (actor.code, actor.sector) if actor else (None, None)
-    return out
 
 
 @pytest.mark.parametrize(

@@ -9,17 +9,7 @@ Every sentence here is written for the test; none comes from the gold set.
 from __future__ import annotations
 
 import pytest
-
-from sitrep.analyze import analyze_text
-
-
-def resolved(text: str, published: str = "2022-02-01") -> dict[str, tuple]:
-    analysis = analyze_text(text, published=published)
-    out = {}
-    for m in analysis.mentions:
-        actor = analysis.actors.get(m.actor_id) if m.actor_id else None
-        out[m.text] = (actor.code, actor.sector) if actor else (None, None)
-    return out
+from conftest import resolved
 
 
 @pytest.mark.parametrize(
