@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from sitrep.errors import SitrepError
 
@@ -24,6 +25,19 @@ out = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 DbOption = typer.Option(None, "--db", help="Store file (default: $SITREP_DB or sitrep.duckdb).")
+
+
+def _print_rejected(rejected: Sequence[tuple[str, str, str]]) -> None:
+    """The (input, code, reason) rows of a run's rejected inputs, as a table (nothing if none)."""
+    if not rejected:
+        return
+    table = Table(title="rejected inputs", show_header=True)
+    table.add_column("input", overflow="fold")
+    table.add_column("code")
+    table.add_column("reason", overflow="fold")
+    for origin, code, reason in rejected:
+        table.add_row(origin, code, reason)
+    out.print(table)
 
 
 def _fail(exc: SitrepError) -> None:

@@ -8,7 +8,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, app, err, out
+from sitrep.cli._common import (
+    DbOption,
+    _guarded,
+    _open_store,
+    _print_json,
+    _print_rejected,
+    app,
+    err,
+    out,
+)
 
 
 @app.command()
@@ -42,14 +51,7 @@ def process(
     out.print(table)
     if report.records:
         out.print("records: " + ", ".join(f"{k} {v}" for k, v in report.records.items()))
-    if report.rejected:
-        rejected = Table(title="rejected inputs", show_header=True)
-        rejected.add_column("input", overflow="fold")
-        rejected.add_column("code")
-        rejected.add_column("reason", overflow="fold")
-        for origin, code, reason in report.rejected:
-            rejected.add_row(origin, code, reason)
-        out.print(rejected)
+    _print_rejected(report.rejected)
 
 
 @app.command()

@@ -11,7 +11,16 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, app, err, out
+from sitrep.cli._common import (
+    DbOption,
+    _guarded,
+    _open_store,
+    _print_json,
+    _print_rejected,
+    app,
+    err,
+    out,
+)
 from sitrep.records import to_dict
 
 
@@ -55,14 +64,7 @@ def ingest(
         table.add_column(col, justify="right")
     table.add_row(str(report.read), str(report.new), str(report.duplicate), str(len(report.rejected)))
     out.print(table)
-    if report.rejected:
-        rejected = Table(title="rejected inputs", show_header=True)
-        rejected.add_column("input", overflow="fold")
-        rejected.add_column("code")
-        rejected.add_column("reason", overflow="fold")
-        for origin, code, reason in report.rejected:
-            rejected.add_row(origin, code, reason)
-        out.print(rejected)
+    _print_rejected(report.rejected)
 
 
 @app.command()
