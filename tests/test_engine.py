@@ -395,4 +395,7 @@ def test_engine_recycled_workers_give_the_same_records(baseline, corpus, tmp_pat
     out, _ = baseline
     report = process([str(corpus)], tmp_path / "out", engine="local", workers=2, batch_size=4)
     assert records(tmp_path / "out") == records(out)
-    assert report.startup_seconds < report.seconds
+    # Start-up is the first workers' (not the replacements'), and each worker reports its memory.
+    assert 0 < report.startup_seconds < report.seconds
+    assert report.steady_docs_per_s and report.steady_docs_per_s > report.processed / report.seconds
+    assert 0 < report.worker_end_rss_mb <= report.worker_peak_rss_mb + 1
