@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -331,3 +332,60 @@ def test_evaluate_actors_rejects_codes(code):
 
 def test_evaluate_actors_igo_codes_are_not_countries():
     assert not IGO_CODES & {"RUS", "USA"}
+
+
+# The held-back test part (annotated blind; see ACTORS_GOLD.md, "Held-back test part").
+
+TEST_GOLD = REPO / "data" / "eval" / "actors_gold_test.jsonl"
+WIKINEWS_SAMPLE = REPO / "data" / "sample" / "wikinews"
+
+
+def _wikinews_articles() -> list[dict]:
+    """The sample articles in the order the ``wikinews-<article>`` numbers count them."""
+    rows: list[dict] = []
+    for name in ("wikinews_2019.csv", "wikinews_2020.csv"):
+        with (WIKINEWS_SAMPLE / name).open(encoding="utf-8", newline="") as f:
+            rows.extend(csv.DictReader(f))
+    return rows
+
+
+def test_evaluate_actors_test_part_is_well_formed():
+    lines = TEST_GOLD.read_text(encoding="utf-8").splitlines()
+    raw = [json.loads(line) for line in lines if line.strip()]
+    assert len(raw) >= 150
+    sentences = load_gold(TEST_GOLD)
+    assert sentences.skipped == 0 and len(sentences) == len(raw)
+    # Offsets slice the mention text, no overlaps, valid codes and sectors, ISO dates, notes
+    # on mentions with neither code nor sector, unique ids.
+    assert gold_problems(sentences) == []
+    assert all(s.group == "wikinews" for s in sentences)
+    for s in sentences:
+        for m in s.mentions:
+            assert s.text[m.start : m.end] == m.text
+            assert m.code is None or is_valid_code(m.code), (s.id, m)
+            assert m.sector is None or m.sector in SECTORS, (s.id, m)
+    assert sum(not s.mentions for s in sentences) >= 3  # false-positive checks
+    assert sum(len(s.mentions) for s in sentences) >= 250
+
+
+def test_evaluate_actors_test_part_is_disjoint_from_the_development_part():
+    test = load_gold(TEST_GOLD)
+    dev = _raw_items()
+    dev_ids = {item["id"] for item in dev}
+    assert not dev_ids & {s.id for s in test}
+    dev_origins = {item["origin"] for item in dev if item["id"].startswith("wikinews-")}
+    assert not dev_origins & {s.origin for s in test}, "an article is in both parts"
+    # One article number per origin across both files, so ids can never collide.
+    origin_of: dict[str, str] = {}
+    pairs = [(i["id"], i["origin"]) for i in dev if i["id"].startswith("wikinews-")]
+    for item_id, origin in pairs + [(s.id, s.origin) for s in test]:
+        article = item_id.split("-")[1]
+        assert origin_of.setdefault(article, origin) == origin, item_id
+
+
+def test_evaluate_actors_test_part_sentences_come_from_the_sample():
+    articles = _wikinews_articles()
+    for s in load_gold(TEST_GOLD):
+        article = articles[int(s.id.split("-")[1])]
+        assert article["url"] == s.origin and article["date"] == s.date, s.id
+        assert s.text in " ".join(article["text"].split()), s.id
