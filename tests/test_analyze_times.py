@@ -552,3 +552,119 @@ def test_times_parse_keeps_adjectives_out_of_the_tense(nlp):
     text = "It holds shares issued July 1, which will receive only partial dividends."
     refs = {r.text: r.value for r in _times(text, anchor="1989-10-27", doc=nlp(text))}
     assert refs["July 1"] == "1989-07-01"
+
+
+# ---------------------------------------------------------------------------------------------
+# Holidays by rule, possessive days, the past perfect, rates, clock times restated in another
+# zone, names with a year, counted pasts. The sentences are made up; anchors are given.
+
+@pytest.mark.parametrize(
+    ("sentence", "expression", "anchor", "value"),
+    [
+        # US holidays on the nth weekday of a month: the Tuesday after the first Monday of
+        # November, the first Monday of September, the last Monday of May.
+        ("The candidates campaigned hard until Election Day.", "Election Day", "2002-10-20",
+         "2002-11-05"),
+        ("Shops close on Labor Day.", "Labor Day", "2021-08-01", "2021-09-06"),
+        ("The parade was held on Memorial Day 2019.", "Memorial Day 2019", "2021-01-01",
+         "2019-05-27"),
+        # "Easter week" is the week that holds the holiday.
+        ("Pilgrims arrived as Easter week began.", "Easter week", "2003-04-14", "2003-W16"),
+    ],
+)
+def test_times_holidays_by_rule_and_their_weeks(sentence, expression, anchor, value):
+    assert _one(sentence, expression, anchor).value == value
+
+
+def test_times_holiday_by_rule_needs_its_name():
+    # "the election day" of another country is no US Election Day.
+    assert _times("Turnout on the election day in Kenya was high.", anchor="2002-10-20") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        # A day named as the owner of an event is one already reported, whatever the verb of
+        # the clause (the anchor is a Friday)...
+        ("The family said it would find a way around Wednesday's ruling.", "2003-01-08"),
+        ("Lawyers will appeal Tuesday's verdict.", "2003-01-07"),
+        ("Few read Thursday's editorial.", "2003-01-09"),
+        # ... unless the event is awaited.
+        ("Crowds gathered ahead of Sunday's vote.", "2003-01-12"),
+        ("Voters will cast ballots in Sunday's election.", "2003-01-12"),
+    ],
+)
+def test_times_possessive_weekday_is_a_reported_day(sentence, value):
+    refs = [r for r in _times(sentence, anchor="2003-01-10") if r.precision == "day"]
+    assert [r.value for r in refs] == [value]
+
+
+def test_times_parse_past_perfect_lies_before_the_publication_date(nlp):
+    # "Until Thursday, they had not ...": the fronted "until" is no deadline ahead (the anchor
+    # is a Tuesday).
+    text = "Until Thursday, investigators had not named a suspect."
+    refs = _times(text, anchor="2003-01-14", doc=nlp(text))
+    assert [(r.text, r.value) for r in refs] == [("Thursday", "2003-01-09")]
+    # A deadline after the verb is left to the other cues: "had been extended until Friday".
+    text = "The deadline had been extended until Friday, officials said."
+    refs = _times(text, anchor="2003-01-14", doc=nlp(text))
+    assert [(r.text, r.value) for r in refs] == [("Friday", "2003-01-17")]
+    # So is a date that modifies a noun ("the November 13 deadline").
+    text = "Two weeks before the November 13 deadline, he had reached only 2 percent."
+    refs = _times(text, anchor="2019-11-05", doc=nlp(text))
+    assert [r.value for r in refs if r.text == "November 13"] == ["2019-11-13"]
+    # A date the past perfect governs lies before the publication date, a year back if need be.
+    text = "The treaty had been signed on November 13."
+    refs = _times(text, anchor="2019-11-05", doc=nlp(text))
+    assert [(r.text, r.value) for r in refs] == [("November 13", "2018-11-13")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The plant will save $3 million a year in costs.",
+        "The airline adds 500 seats a week on the route.",
+        "Employers created jobs at a pace of 200,000 a month.",
+        "Rooms cost between $40 and $60 a night.",
+        "The chip runs 20 million instructions per second.",
+    ],
+)
+def test_times_rates_are_not_times(sentence):
+    # A quantity per unit of time is a rate or a speed, which TimeML leaves unmarked.
+    assert _times(sentence) == []
+
+
+def test_times_frequencies_and_lengths_are_still_times():
+    refs = _times("The board meets twice a week; the trial lasted a week. Three times a year.")
+    assert [(r.text, r.value) for r in refs] == [("a week", "P1W"), ("a week", "P1W"),
+                                                ("a year", "P1Y")]
+    # After a preposition, or after a year and a comma, the unit is a length again.
+    refs = _times("Gunmen killed 10 people in a week. By 2010, a decade had passed. He will "
+                  "be back in 2 days or a week.")
+    assert [(r.text, r.value) for r in refs] == [("a week", "P1W"), ("2010", "2010"),
+                                                ("a decade", "P10Y"), ("2 days", "P2D"),
+                                                ("a week", "P1W")]
+
+
+def test_times_clock_restated_in_parentheses_takes_the_day_after_it():
+    text = "The blast occurred at 9:15 a.m. (0615 GMT) Friday, officials said."
+    refs = {r.text: r.value for r in _times(text, anchor="2003-01-14")}
+    assert refs == {"9:15 a.m.": "2003-01-10T09:15", "0615 GMT": "2003-01-10T06:15Z",
+                    "Friday": "2003-01-10"}
+
+
+def test_times_year_in_a_name_after_called_is_not_a_year():
+    assert _times("He founded a firm called Vega 1990, which makes parts.") == []
+    assert _one("The firm was founded in 1990.", "1990").value == "1990"
+
+
+def test_times_counted_past_periods_are_not_the_past():
+    # "the past three summers" counts periods; "in the past" alone is PAST_REF.
+    refs = _times("Riots broke out for the past three summers. In the past, it was calm.")
+    assert [(r.text, r.value) for r in refs] == [("the past", "PAST_REF")]
+    assert refs[0].start > 40
+
+
+def test_times_bare_plural_after_just_or_only():
+    refs = _times("Prices fell in just minutes and recovered within only days.")
+    assert [(r.text, r.value) for r in refs] == [("minutes", "PTXM"), ("days", "PXD")]

@@ -17,15 +17,15 @@ from sitrep.evaluate.time import evaluate_time
 # Measured on the dev halves (256 TimeBank/AQUAINT documents, 1,822 gold timexes; 65 MEANTIME
 # documents, 182 gold timexes, one more skipped for want of a creation time), each document
 # parsed with the spaCy pipeline so that the tense of the governing verb is known:
-#   timebank_aquaint: strict span F1 0.8860, relaxed span F1 0.9461, value F1 0.8226
+#   timebank_aquaint: strict span F1 0.8896, relaxed span F1 0.9483, value F1 0.8293
 #   meantime:         strict span F1 0.8952, relaxed span F1 0.9462, value F1 0.8555
-# (From plain text, without the parse: value F1 0.8184 and 0.8555.)
-# Floor = the figure rounded down to two decimals (TimeBank/AQUAINT value F1: to 0.81, which
+# (From plain text, without the parse: value F1 0.8244 and 0.8555.)
+# Floor = the figure rounded down to two decimals (TimeBank/AQUAINT value F1: to 0.82, which
 # also holds without the parse; MEANTIME strict: to 0.88). On MEANTIME one expression moves a
 # figure by about 0.0057: its value F1 is held at the goal of 0.85, so that one correct value
 # fewer fails the gate and has to be looked at.
 FLOORS = {
-    "timebank_aquaint": {"span_f1_strict": 0.88, "span_f1_relaxed": 0.94, "value_f1": 0.81},
+    "timebank_aquaint": {"span_f1_strict": 0.88, "span_f1_relaxed": 0.94, "value_f1": 0.82},
     "meantime": {"span_f1_strict": 0.88, "span_f1_relaxed": 0.94, "value_f1": 0.85},
 }
 

@@ -39,7 +39,11 @@ mentioned, as news writing uses them; "in the morning" and "later in the day" ag
 day mentioned a few sentences before, and "the year-ago period" against the last period already
 over (not a forecast). Words of approximation or bound before a duration, an "ago" or a clock
 time belong to the expression ("nearly two years", "at least 30 days", "around 7:15 p.m."), as
-TIMEX3 has them. dateparser is only a fallback, for odd numeric dates and
+TIMEX3 has them. A quantity per unit of time ("$2 million a year", "700 seats a week") is a
+rate, which TimeML leaves unmarked; a weekday named as the owner of an event ("Wednesday's
+ruling") is a day already reported; and, given the parse, a verb in the past perfect ("Until
+Thursday, they had not ...") places its time before the publication date. dateparser is only
+a fallback, for odd numeric dates and
 for extra candidate spans a caller passes (spaCy's DATE entities, say), because calling it on
 every sentence would cost more than the parse itself. For the same reason each pattern runs
 only on the text around its trigger words (a month name, a weekday, a number, a unit...): one
@@ -275,6 +279,9 @@ class _Rules:
     count_nouns: frozenset[str]
     approx_regex: re.Pattern[str]  # an approximator ending right before an expression
     reporting_verbs: frozenset[str]
+    reported_nouns: frozenset[str]  # "Wednesday's ruling": events over once named
+    awaited_regex: re.Pattern[str]  # "ahead of" right before a possessive day
+    rate_breakers: frozenset[str]  # "in a week" after a quantity is no rate
     cue_regex: re.Pattern[str]
     patterns: tuple[_Pattern, ...]
     triggers: dict[str, frozenset[str]]  # lower-case word -> trigger classes
@@ -412,6 +419,10 @@ def _rules() -> _Rules:
         zones=zones,
         count_nouns=frozenset(w.lower() for w in raw["count_nouns"]),
         reporting_verbs=frozenset(w.lower() for w in raw["reporting_verbs"]),
+        reported_nouns=frozenset(w.lower() for w in raw["reported_nouns"]),
+        awaited_regex=re.compile(r"\b(?:" + cue_alt(raw["awaited_cues"]) + r")\s+$",
+                                 re.IGNORECASE),
+        rate_breakers=frozenset(w.lower() for w in raw["rate_breakers"]),
         approx_regex=re.compile(
             r"(?i:\b(?:" + cue_alt(raw["approximators"]) + "|(?:"
             + "|".join(rf"(?<=\b{re.escape(w)}\s)" for w in raw["over_after"])
@@ -736,6 +747,8 @@ def _parse_tense(doc: Any, start: int, end: int) -> tuple[str | None, bool] | No
         return None
     if span is None or len(span) == 0:
         return None
+    if _pluperfect(span.root):
+        return "past", True
     tok = _governing_verb(span.root)
     if tok is None or tok.lemma_.lower() in _FUTURE_HEADS:
         return None  # not an adverbial of a verb; or "planned a rally on Saturday"
@@ -767,6 +780,33 @@ def _parse_tense(doc: Any, start: int, end: int) -> tuple[str | None, bool] | No
             return "future", False  # "the ministers meet Monday", "is meeting on Monday"
         return None
     return None
+
+
+def _pluperfect(root: Any) -> bool:
+    """Whether the verb an expression belongs to is in the past perfect ("Until Thursday,
+    they had not called him a suspect", "the talks had ended on Friday"): what it
+    places lies before a past time, so before the publication date. The verb is reached
+    through prepositions ("at midnight on Friday"), not through the noun a date modifies
+    ("had reached it two weeks before the November 13 deadline"); a deadline after the verb
+    ("had been extended until Friday") counts only when fronted ("Until Thursday, they had
+    not ...")."""
+    tok, end_prep = root, None
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX"):
+            break
+        if tok.dep_ == "pobj" and tok.head.lower_ in _END_PREPS:
+            end_prep = tok.head
+        if tok.dep_ not in ("pobj", "prep", "npadvmod", "appos", "tmod", "obl") or \
+                tok.head.i == tok.i:
+            return False  # not "the November 13 deadline": a noun's modifier has no tense
+        tok = tok.head
+    else:
+        return False
+    if tok.pos_ not in ("VERB", "AUX") or (end_prep is not None and end_prep.i > tok.i):
+        return False
+    # Only the verb itself: "had been set to expire Nov. 6" says nothing of the deadline.
+    return tok.tag_ == "VBN" and any(c.dep_ == "aux" and c.lower_ in ("had", "'d")
+                                     for c in tok.children)
 
 
 def _present_of_plan(tok: Any, auxes: list) -> bool:
@@ -852,6 +892,10 @@ def _month_ok(ctx: _Context, m: re.Match[str], group: str, bare: bool) -> bool:
     return True
 
 
+_NAMED_BEFORE = re.compile(r"\b(?:called|named|dubbed|titled|entitled)[^\S\n]+(?:[A-Z][\w-]*"
+                           r"[^\S\n]+){1,3}$")
+
+
 def _year_ok(ctx: _Context, m: re.Match[str], start: int, end: int, year: int) -> bool:
     """A four-digit number is a year unless it counts something ("2000 troops"), is money
     ("$ 2000") or part of a bigger number."""
@@ -861,8 +905,11 @@ def _year_ok(ctx: _Context, m: re.Match[str], start: int, end: int, year: int) -
         return False
     if ctx.next_word(end) in ctx.rules.count_nouns:
         return False
-    if ctx.in_name(start) and re.match(r"[^\S\n]+[A-Z][a-z]", text[end:end + 3]):
-        return False  # "the Russell 2000 Index" (but "WWDC 2005" is a year)
+    if ctx.in_name(start) and (re.match(r"[^\S\n]+[A-Z][a-z]", text[end:end + 3]) or
+                               _NAMED_BEFORE.search(text, max(0, start - 60), start)):
+        # "the Russell 2000 Index", "a venture called Orion 1980" (but "WWDC 2005" is a
+        # year)
+        return False
     if re.match(r"\s*(?:%|percent\b|per\s+cent\b)", text[end:end + 12], re.IGNORECASE):
         return False
     if year < 1900:
@@ -1294,6 +1341,11 @@ def _h_relday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     return _point(start, end, _Pt("day", d))
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+# Before a possessive day: "for Friday's meeting" may go either way (the tense decides).
+_POSSESSIVE_BEFORE = re.compile(r"\b(?:for|on)\s+$", re.IGNORECASE)
+
+
 @_handler("weekday")
 def _h_weekday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     a = ctx.anchor
@@ -1319,6 +1371,21 @@ def _h_weekday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     else:
         if back == 0:
             d = a
+        elif _POSSESSIVE.match(ctx.text, end) and not _POSSESSIVE_BEFORE.search(
+                ctx.text, max(0, start - 30), start):
+            # "Wednesday's ruling": the verb of the clause governs the noun, not the day. A
+            # day named as the owner of an event is one already reported ("would find a way
+            # around Wednesday's ruling"), unless the event is awaited ("ahead of Sunday's
+            # vote", "will vote in Sunday's election"); an outcome ("ruling", "attack") is
+            # over even then ("will appeal Tuesday's verdict").
+            kind, strong = ctx.cue(start, end)
+            if ctx.rules.awaited_regex.search(ctx.text, max(0, start - 30), start):
+                d = future
+            elif ctx.next_word(_POSSESSIVE.match(ctx.text, end).end()) in \
+                    ctx.rules.reported_nouns:
+                d = past
+            else:
+                d = future if kind == "future" and strong else past
         else:
             tense = ctx.tense(start, end)
             d = future if tense == "future" else past
@@ -1345,9 +1412,11 @@ def _h_relunit(m, ctx: _Context, start: int, end: int) -> _Found | None:
         # weekend" is the nearest one. "The week", "the month" are too often not a time.
         if unit not in ("year", "weekend"):
             return None
-        if ctx.prev_word(start) == "for" or _ENDED.match(ctx.text, end):
-            # "for the year", "in the year ended March 31": a year's span, not a calendar
-            # year (a fiscal year has no calendar value of its own).
+        if _ENDED.match(ctx.text, end) or (ctx.prev_word(start) == "for" and re.match(
+                r"[^\S\n]+(?:ended|ending)\b", ctx.text[end:end + 10])):
+            # "in the year ended March 31", "for the year ending tomorrow": a year's span,
+            # not a calendar year (a fiscal year has no calendar value of its own). "For the
+            # year, volume was flat", "a high for the year" are the year in question.
             return _Found(start, end, "P1Y", "duration")
     if unit == "weekend" and rel in ("the", "the past", "this past", "the last", "this",
                                      "the coming", "this coming"):
@@ -1583,6 +1652,8 @@ def _h_duration(m, ctx: _Context, start: int, end: int) -> _Found | None:
         nk = _norm(num)
         if unit == "second" and nk in ("a", "an"):
             return None  # "a second term" is an ordinal
+        if nk in ("a", "an") and not _g(m, "det") and not rel and _is_rate(ctx, start):
+            return None  # "$2 million a year", "four flights a week": a rate
         if unit_word[:1].isupper() and (nk in ("a", "an") or nk[:1].isdigit()) and \
                 not unit_word.isupper():
             return None  # part of a name: "Sandra Day O'Connor", "60 Minutes"
@@ -1681,6 +1752,10 @@ def _h_anaphor(m, ctx: _Context, start: int, end: int) -> _Found | None:
     return _point(start, end, base, comparison=True)
 
 
+_COUNTED_AFTER = re.compile(r"[^\S\n]+(?:\d|(?:few|several|many|two|three|four|five|six|seven|"
+                            r"eight|nine|ten|dozen|couple)\b)", re.IGNORECASE)
+
+
 @_handler("reference")
 def _h_reference(m, ctx: _Context, start: int, end: int) -> _Found | None:
     key = _norm(m.group("ref"))
@@ -1698,7 +1773,32 @@ def _h_reference(m, ctx: _Context, start: int, end: int) -> _Found | None:
         return None  # "the now-cancelled deal": an adjective's prefix
     if key == "the past" and re.match(r"\s+(?:tense|participle)", ctx.text[end:end + 12]):
         return None
+    if key == "the past" and _COUNTED_AFTER.match(ctx.text, end):
+        return None  # "the past three summers": a count of periods, not the past at large
     return _Found(start, end, value, "reference")
+
+
+# A quantity right before "a year", "per second": a number or an amount of money, with up to
+# two words after it ("$2 million", "700 seats", "four flights"); "twice", "three times"
+# make a frequency (a SET), not a rate.
+_RATE_BEFORE = re.compile(
+    r"(?:[$£€#][^\S\n]*\d(?:[\d,.]*\d)?|(?<![\w.,-])\d(?:[\d,.]*\d)?(?:[^\S\n]*%)?|"
+    r"\b(?:one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|"
+    r"thousand|dozen))(?:[^\S\n]+(?!times\b|twice\b|once\b)[a-z][\w-]*){0,2}[^\S\n]+$")
+
+
+def _is_rate(ctx: _Context, start: int) -> bool:
+    """Whether the unit at ``start`` ("a year", "per second") divides a quantity before it:
+    a rate or a speed, which TimeML does not mark ("$2 million a year", "700 seats a week",
+    "15 million instructions per second"), unlike a frequency ("twice a week")."""
+    text = ctx.text
+    m = _RATE_BEFORE.search(text, max(0, start - 40), start)
+    if m is None:
+        return False
+    # "killed 10 people in a week": after a preposition the unit is a length again.
+    last = re.search(r"([A-Za-z]+)[^\S\n]*$", text[m.start():start])
+    return last is None or last.group(1).lower() not in ctx.rules.rate_breakers
 
 
 _SET_ADVERBS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": "P3M",
@@ -1710,6 +1810,9 @@ _SET_ADVERBS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "quarterly": 
 @_handler("set")
 def _h_set(m, ctx: _Context, start: int, end: int) -> _Found | None:
     rules = ctx.rules
+    if _norm(_g(m, "every") or "") == "per" and not _g(m, "num") and \
+            _is_rate(ctx, start):
+        return None  # "15 million instructions per second": a speed
     if _g(m, "adverb"):
         return _Found(start, end, _SET_ADVERBS[_norm(m.group("adverb"))], "set")
     if _g(m, "weekends"):
@@ -1818,6 +1921,14 @@ def _holiday_date(spec: Any, year: int) -> dt.date | None:
         return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
     if spec == "easter":
         return _easter(year)
+    if isinstance(spec, dict):
+        # The nth weekday of a month (the last when nth is -1), from day `from` on.
+        month, wd, nth = int(spec["month"]), int(spec["weekday"]), int(spec.get("nth", 1))
+        if nth < 0:
+            last = _add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+            return last - dt.timedelta(days=(last.isoweekday() - wd) % 7)
+        first = dt.date(year, month, int(spec.get("from", 1)))
+        return first + dt.timedelta(days=(wd - first.isoweekday()) % 7 + 7 * (nth - 1))
     return _safe_date(year, int(spec[0]), int(spec[1]))
 
 
@@ -1827,9 +1938,12 @@ def _h_holiday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     spec = ctx.rules.holidays.get(key)
     if spec is None:
         return None
+    if isinstance(spec, dict) and not m.group("holiday")[:1].isupper():
+        return None  # "the election day" of some other country: only the name counts
+    gran = "week" if _g(m, "hweek") else "day"  # "Easter week"
     if _g(m, "year"):
         d = _holiday_date(spec, int(m.group("year")))
-        return _point(start, end, _Pt("day", d)) if d else None
+        return _point(start, end, _at(d, gran)) if d else None
     a = ctx.anchor
     if a is None:
         return None
@@ -1840,7 +1954,9 @@ def _h_holiday(m, ctx: _Context, start: int, end: int) -> _Found | None:
     if rel in ("last", "this past", "next"):
         tense, strong = ("future" if rel == "next" else "past"), True
     chosen = _choose(cands, a, tense, strong)
-    return _point(start, end, chosen) if chosen else None
+    if chosen is None:
+        return None
+    return _point(start, end, _at(chosen.d, gran) if gran != "day" else chosen)
 
 
 @_handler("interval")
@@ -1923,6 +2039,10 @@ _JOIN_TIME_AFTER_DATE = re.compile(r"[^\S\n]*,?[^\S\n]*(?:at\s+|@\s*)?$", re.IGN
 _JOIN_DATE_AFTER_TIME = re.compile(r"[^\S\n]*,?[^\S\n]*(?:on\s+)?$", re.IGNORECASE)
 
 
+_PAREN_OPEN = re.compile(r"[^\S\n]*\($")
+_PAREN_CLOSE = re.compile(r"\)[^\S\n]*,?[^\S\n]*(?:on\s+)?$", re.IGNORECASE)
+
+
 def _merge_clock(found: list[_Found], text: str) -> list[_Found]:
     """Join a clock time with the date right before or after it ("Feb 1, 2022 at 14:56",
     "5 p.m. EST, Nov. 9") into one expression of precision ``time``."""
@@ -1931,6 +2051,17 @@ def _merge_clock(found: list[_Found], text: str) -> list[_Found]:
     while i < len(found):
         f = found[i]
         nxt = found[i + 1] if i + 1 < len(found) else None
+        day_after = found[i + 2] if i + 2 < len(found) else None
+        if f.clock is not None and nxt is not None and nxt.clock is not None and \
+                day_after is not None and day_after.point is not None and \
+                day_after.point.gran == "day" and _PAREN_OPEN.match(text[f.end:nxt.start]) \
+                and _PAREN_CLOSE.match(text[nxt.end:day_after.start]):
+            # "10:35 a.m. (0735 GMT) Friday": both clock times fall on the day after them.
+            for c in (f, nxt):
+                p = _Pt("time", day_after.point.d, c.clock or "")
+                out.append(_Found(c.start, c.end, p.value(), "time", p))
+            i += 2
+            continue
         if nxt is not None:
             gap = text[f.end:nxt.start]
             date_first = f.point is not None and f.point.gran in ("day", "pod") and \
