@@ -89,8 +89,8 @@ def test_bare_role_nouns_take_the_one_country_of_their_sentence(text, mention, e
 @pytest.mark.parametrize(
     "text, mention",
     [
-        # two countries in sight: no guess
-        ("Police in Lyon detained two men who had arrived from Turin.", "Police"),
+        # two countries in sight, neither linked to the noun: no guess
+        ("Police detained two men in Lyon who had arrived from Turin.", "Police"),
         # the country is a sponsor, not the group's own
         ("The rebels are armed and backed by Iran, officials in the region said.", "rebels"),
         # an IGO beside a country blocks the guess too

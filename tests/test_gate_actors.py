@@ -12,15 +12,19 @@ from sitrep.evaluate.actors import evaluate_actors
 
 from conftest import REPO, SHARED
 
-# Measured: code accuracy 0.901, sector accuracy 0.861, coded precision 0.902 over all 502
-# sentences (1,207 mentions); Wikinews 0.909 / seed 0.973 / PLOVER 0.863. Before the
+# Measured: code accuracy 0.896, sector accuracy 0.868, coded precision 0.904 over all 502
+# sentences (1,207 mentions); Wikinews 0.902 / seed 0.973 / PLOVER 0.863. A bare role noun now
+# takes its sentence's country only with evidence that the country is its own (not a target, a
+# goal, a passive agent or a counterpart): that cost 0.011 code accuracy on this set (guesses
+# that happened to be right) and coordinated countries, role-of-place appositions and "X of
+# <body>" won part of it back. Before: 0.901 / 0.861 / 0.902 (Wikinews 0.909); before the
 # clause-subject, owner, default-country and acting-state rules and the added office holders
 # and bodies: 0.781 / 0.775 / 0.875 (Wikinews 0.770); before the outlet, party and group
 # tables, the 2019-2026 heads of government and sentence-context coding: 0.655 / 0.667 / 0.859.
 # Target: 0.90.
 FLOOR_CODE = 0.895
-FLOOR_SECTOR = 0.855
-FLOOR_CODED_PRECISION = 0.895
+FLOOR_SECTOR = 0.865
+FLOOR_CODED_PRECISION = 0.90
 FLOOR_WIKINEWS_CODE = 0.90
 
 

@@ -18,7 +18,10 @@ Evidence, strongest first:
    administration");
 6. the sentence: a bare role noun ("the president", "troops", "protesters") or a titled
    unknown person takes the one country the sentence gives evidence of (a country name or
-   demonym, an actor already resolved, a place the gazetteer knows); with two, a state
+   demonym, an actor already resolved, a place the gazetteer knows), when that country is
+   evidence of the noun's own: linked to it, or a country the sentence is about, not a
+   target, goal, passive agent or counterpart ("sent a letter to Kiev", "an invasion by
+   Russia", "Russian troops shelled the army" leave the noun uncoded); with two, a state
    institution that acts (a subject, "via the press secretary") takes the one that is not a
    mere place ("... announced US troops would be leaving Syria"). A few nouns have a default
    country when nothing else is in sight ("Congress": the US Congress). "of <country>" after
@@ -107,6 +110,7 @@ class _Found:
     surname_key: str | None = None
     title_sector: str | None = None  # a person's title gave a sector but no country
     end_char: int | None = None  # the mention ends inside its last token ("PeskovWhich")
+    coordinated: list["_Found"] = field(default_factory=list)  # "navies of China, India and Oman"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,6 +190,8 @@ class ActorResolver:
                 bare.append(item)
             else:
                 claim(item)
+                for other in item.coordinated:
+                    claim(other)
         # Named organisations, IGOs, and countries or seats used as actors.
         for ent in doc.ents:
             if ent.label_ in ("ORG", "FAC"):
@@ -217,7 +223,7 @@ class ActorResolver:
         i = 0
         while i + 1 < len(out):
             a, b = out[i], out[i + 1]
-            merged = self._apposed(doc, a, b) or self._described(doc, a, b) or _parenthesized(doc, a, b)
+            merged = self._apposed(doc, a, b) or self._described(doc, a, b) or _parenthesized(doc, a, b) or _member_of(doc, a, b)
             if merged is not None:
                 out[i : i + 2] = [merged]  # and try the merged mention with the next one
             else:
@@ -288,7 +294,11 @@ class ActorResolver:
         if "," not in [t.text for t in doc[a.end : b.start]]:
             return None
         root_a, root_b = doc[a.start : a.end].root, doc[b.start : b.end].root
-        if not (_in_apposition(doc, root_a, b) or _in_apposition(doc, root_b, a)):
+        # The parser often hangs the name on the role's of-object: in "the governor of
+        # Kherson, Oleksandr Prokudin" the person is the governor, not Kherson.
+        objects = [o for p in root_a.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+        if not (_in_apposition(doc, root_a, b, range(a.start, a.end)) or _in_apposition(doc, root_b, a, range(b.start, b.end))
+                or (kinds[0] == "AGENT" and any(_in_apposition(doc, o, b) for o in objects))):
             return None
         person, role = (a, b) if kinds[0] == "PERSON" else (b, a)
         actor = person.actor
@@ -453,10 +463,113 @@ class ActorResolver:
         """True when token ``i`` lies in an unresolved ORG or PERSON (a mislabelled place)."""
         return any(f.start <= i < f.end and f.actor is None and f.label in ("ORG", "PERSON") and not f.title_sector for f in found)
 
+    def _evidence_for(self, doc: Doc, item: _Found, sector: str, local: bool, start: int, found: list[_Found]) -> str | None:
+        """Whether the country evidence at token ``start`` says whose the bare role noun
+        ``item`` is (``"linked"`` or ``"view"``), is a counterpart of it that makes any other
+        reading unsafe (``"block"``), or neither (None).
+
+        - Linked: the country modifies the noun or is in an of-, from-, for- or in-phrase on
+          it (not in- for a military noun: "troops in Syria" may be anyone's), or the two are
+          apposed or coordinated ("the president and Congress").
+        - A place where it happens ("demonstrated in Serbia"), a source ("according to
+          Kabul"), and an actor of the same specific institution ("killed a U.S. soldier, the
+          military said").
+        - Otherwise a country the sentence is about counts (a definite "the president" is
+          read in the sentence's domain: "Per request of UK Prime Minister Boris Johnson,
+          the Queen suspended parliament") unless it is a counterpart or a target.
+
+        A counterpart of the noun in the same event blocks the other readings (the subject
+        whose verb takes a state noun as object, "Russian troops shelled the army", or the
+        object of the noun's verb). Never evidence: objects and goals ("sent a letter to
+        Kiev", "sanctions against Russia", "invaded Ukraine"); passive agents ("an invasion
+        by Russia"); a country that modifies a thing or an event ("a Russian invasion", "the
+        invasion of Ukraine", "Russian soil"). Linked evidence wins over the rest."""
+        end = self._ends.get(start)
+        owner = next((f for f in found if f.start == start and f.actor is not None), None)
+        if end is None and owner is not None:
+            end = owner.end
+        if end is None:
+            end = next((e.end for e in doc.ents if e.start == start), start + 1)
+        root = doc[start:end].root
+        noun = doc[item.start : item.end].root
+        # A post or mission abroad ("embassy in", "consuls"): judged by the phrase or its head.
+        infos = (self.dictionary.agent(doc[item.start : item.end].text), self.dictionary.agent(noun.text),
+                 self.dictionary.agent(noun.lemma_)) if item.label == "AGENT" else ()
+        abroad = any(i is not None and i.abroad for i in infos)
+        # Linked: the country's phrase attaches to the noun.
+        t = root
+        for _ in range(5):
+            if t.i == noun.i:
+                return "linked"
+            if t.dep_ in ("compound", "amod", "poss", "nmod", "appos", "conj") and t.head.i != t.i:
+                t = t.head
+            elif t.dep_ == "pobj" and t.head.lower_ in _LINK_PREPS and t.head.head.i == noun.i:
+                placed = t.head.lower_ in _IN_PREPS and t.head.lower_ != "from"
+                return None if placed and (sector == "MIL" or abroad) else "linked"
+            else:
+                break
+        t = noun
+        while t.dep_ in ("appos", "conj") and t.head.i != t.i:
+            t = t.head
+            if t.i == root.i:
+                return "linked"
+        # Not linked: the role the country's phrase plays in its clause.
+        t = root
+        for _ in range(6):
+            if t.dep_ in ("conj", "appos") and t.head.i != t.i:
+                t = t.head
+            elif t.dep_ in ("compound", "amod", "poss", "nmod") and t.head.i != t.i:
+                if not self._actor_noun(t.head, found):
+                    return None  # "a Russian invasion", "Russian soil"
+                t = t.head
+            elif t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in ("NOUN", "PROPN"):
+                if not self._actor_noun(t.head.head, found):
+                    return None  # "the invasion of Ukraine"
+                t = t.head.head
+            else:
+                break
+        if t.dep_ == "pobj" and t.head.lower_ == "to" and t.head.head.lower_ == "according":
+            return "view"  # a source: "according to Kabul"
+        if t.dep_ == "pobj" and t.head.lower_ in _STATIC_PREPS:
+            # where it happens: "protesters demonstrated in Serbia" (not the host of an embassy)
+            return None if abroad else "view"
+        if t.dep_ in ("nsubj", "nsubjpass") and _argument_of(noun, t.head):
+            # "Russia shelled the army", "Russian troops shelled the army": a state, or a body
+            # of the same kind, acting on a state noun is its counterpart (a state names its
+            # own: "its army"). Another branch ("Biden urged the Senate"), a state acting on a
+            # group ("ordered the opposition newspaper") or a group on its state ("students
+            # gave the government a deadline") is at home.
+            acting = next((f for f in found if f.start <= t.i < f.end), None) or owner
+            counterpart = (acting.label == "GPE" or (acting.actor is not None and acting.actor.sector == sector)
+                           if acting is not None else t.i < end)
+            return "block" if counterpart and sector in _STATE_SECTORS and not local else "view"
+        n = noun
+        while n.dep_ in ("conj", "appos", "compound") and n.head.i != n.i:
+            n = n.head
+        if n.dep_ in ("nsubj", "nsubjpass") and _argument_of(root, n.head):
+            return "block"  # the noun's own object: "the army shelled Russian positions"
+        if (owner is not None and owner.actor.sector == sector and sector in _BRIDGING_SECTORS and owner.label != "GPE"
+                and _acts(noun)):
+            # The same institution named with its country elsewhere in the sentence: "a
+            # bombing killed one U.S. soldier, the military said" (not a generic "officials").
+            return "view"
+        if t.dep_ in ("dobj", "dative") or (t.dep_ == "pobj" and t.head.lower_ in _TARGET_PREPS):
+            return None  # a target or a goal: "invaded Ukraine", "a letter to Kiev", "by Russia"
+        return "view"
+
+    def _actor_noun(self, token: Token, found: list[_Found]) -> bool:
+        """True when ``token`` heads a phrase naming an actor (a mention, a person or body the
+        tagger found, an institution noun), not a thing or an event."""
+        parts = [token.i] + [c.i for c in token.children if c.dep_ in ("compound", "flat")]
+        if any(f.start <= i < f.end and f.label != "GPE" for f in found for i in parts):
+            return True  # also a name the mention cut short ("Queen Elizabeth" of "... II")
+        return token.ent_type_ in ("PERSON", "ORG") or self.dictionary.agent(token.text) is not None
+
     def _sentence_country(self, found: list[_Found], doc: Doc, country_tokens: dict) -> None:
         """A bare role noun ("the president", "troops", "protesters") takes the one country
-        its sentence gives evidence of (see :meth:`_sentence_evidence`), when there is
-        exactly one; otherwise it stays unresolved."""
+        its sentence gives evidence of (see :meth:`_sentence_evidence`) that is evidence of
+        the noun's own country (see :meth:`_evidence_for`), when there is exactly one;
+        otherwise it stays unresolved."""
         evidence_of: dict[int, list[tuple[int, str]]] = {}
 
         def has_default(item: _Found) -> bool:
@@ -477,6 +590,7 @@ class ActorResolver:
                 if item.title_sector not in _CONTEXT_SECTORS:
                     continue  # only a title ties a person to the country named
                 sector = item.title_sector
+                info = None
             else:
                 info = self.dictionary.agent(doc[item.start : item.end].text)
                 if info is None or not (info.sector in _STATE_SECTORS or (info.local and info.sector in _DOMESTIC_SECTORS)):
@@ -485,15 +599,30 @@ class ActorResolver:
             head = doc[item.end - 1]
             if _foreign(head):
                 continue  # "foreign forces", "unspecified foreign security forces"
+            if any(c.dep_ == "det" and c.lower_ in _QUANTIFIERS for c in head.children):
+                continue  # "any leader around the world": no one in particular
             if _modifies_thing(doc, item, self.dictionary):
                 continue  # "a captured Humvee military car", "prison terms", "government decree"
-            if any(c.ent_type_ in ("PERSON", "ORG") for c in head.children
-                   if c.dep_ in ("compound", "poss") and not (item.start <= c.i < item.end)):
-                continue  # "Trump administration": the name, not the sentence, affiliates it
+            owners = [c for c in head.children
+                      if c.dep_ in ("compound", "poss") and c.ent_type_ in ("PERSON", "ORG") and not (item.start <= c.i < item.end)]
+            if owners and not (info is not None and info.local and sector in _DOMESTIC_SECTORS
+                               and all(c.ent_type_ == "PERSON" and self._unresolved_at(found, c.i) for c in owners)):
+                # "Trump administration": the name, not the sentence, affiliates it; an unknown
+                # person's domestic group ("X's opposition coalition") is where it acts.
+                continue
             sent = doc[item.start].sent
             if sent.start not in evidence_of:
                 evidence_of[sent.start] = self._sentence_evidence(doc, sent, found, country_tokens)
-            codes = {code for start, code in evidence_of[sent.start] if not (item.start <= start < item.end)}
+            local = item.label == "GPE" or (info is not None and info.local)
+            kinds = [(start, code, self._evidence_for(doc, item, sector, local, start, found))
+                     for start, code in evidence_of[sent.start] if not (item.start <= start < item.end)]
+            linked = [(start, code) for start, code, kind in kinds if kind == "linked"]
+            usable = linked or [(start, code) for start, code, kind in kinds if kind == "view"]
+            codes = {code for _start, code in usable}
+            if usable and not linked:
+                # A country that is no evidence (a target, a counterpart) still stands for
+                # another reading: "Irish guerrillas wounded British soldiers, police said".
+                codes |= {code for _start, code, _kind in kinds}
             default = info.default_code if item.label == "AGENT" else None
             if default is not None and (not codes or default in codes):
                 codes = {default}  # "Congress" beside "Trump" and "Mexico": the US Congress
@@ -766,6 +895,7 @@ class ActorResolver:
                 and self.dictionary.agent(head.text) is None and head.lemma_.lower() not in _PERSON_HEADS):
             return None  # modifier of a thing: "government websites", "a military car" (ACTORS_GOLD rule 4)
         start = span.start
+        coordinated: list[_Found] = []
         # "Foreign Ministry officials": the group named last is the actor; swallow the
         # institution nouns before it into one mention.
         country = self._country_before(doc, start, country_tokens)
@@ -792,6 +922,7 @@ class ActorResolver:
                                         local=info.local and info.sector in _DOMESTIC_SECTORS)
             if after is not None:
                 end, code = after
+                coordinated = self._coordinated(doc, span, end, country_tokens, info.sector)
             else:
                 # "California Attorney General", "Gdańsk residents", "Texas's governor".
                 place = _place_before(doc, start)
@@ -817,7 +948,30 @@ class ActorResolver:
         # A bare role noun with no affiliation ("officials", "the police") is not worth a
         # mention of its own unless the corefer step can resolve it.
         return _Found(start=start, end=end, label="AGENT", actor=actor, reason="institution" if actor else "",
-                      agent_key=alias_key(info.noun))
+                      agent_key=alias_key(info.noun), coordinated=coordinated if actor else [])
+
+    def _coordinated(self, doc: Doc, span: Span, end: int, country_tokens: dict, sector: str) -> list[_Found]:
+        """The countries coordinated with the one in an of-phrase that ends at ``end``: in "the
+        navies of China, India and Oman" India and Oman are navies too (each a mention of the
+        institution's sector)."""
+        obj = next((t for t in doc[span.end : end] if t.dep_ == "pobj" and t.head.head.i == span.root.i), None)
+        if obj is None:
+            return []
+        out = []
+        for other in obj.conjuncts:
+            if other.i < end:
+                continue
+            start = next((s for s in country_tokens if s <= other.i < self._ends.get(s, s + 1)), None)
+            if start is None:
+                continue
+            code, alias_type, ambiguous, _alts = country_tokens[start]
+            if ambiguous or alias_type != "name" or self.dictionary.state(code) is None:
+                continue
+            stop = self._ends.get(start, start + 1)
+            actor = Actor(id=f"{code}:{slug(doc[span.start:span.end].text)}", name=doc[start:stop].text, code=code,
+                          sector=sector, kind="organization")
+            out.append(_Found(start=start, end=stop, label="GPE", actor=actor, reason="coordinated"))
+        return out
 
     def _organization(self, ent: Span, country_tokens: dict, day: str | None) -> _Found | None:
         ent = _trim_tail(ent)  # "Patrice Talon of" (Benin): the tagger took the preposition
@@ -944,6 +1098,13 @@ class ActorResolver:
                     end = max(t.i for t in prep.subtree) + 1
                     if any(t.dep_ in ("relcl", "acl") or t.pos_ == "VERB" for t in prep.subtree):
                         return None
+                    # "the navies of China, India and Oman": each country is a mention of its own;
+                    # "the governor of Kherson, Oleksandr Prokudin": the name is the person's
+                    after_obj = [c.left_edge.i for c in obj.children if c.dep_ in ("conj", "cc", "appos") and c.i > obj.i]
+                    if after_obj:
+                        end = min(after_obj)
+                        while end > obj.i + 1 and doc[end - 1].is_punct:
+                            end -= 1
                     return end, code
         return None
 
@@ -1091,7 +1252,8 @@ def _place_before(doc: Doc, start: int) -> tuple[int, str] | None:
     if i < 0:
         return None
     tok = doc[i]
-    if (tok.ent_type_ == "" and (tok.pos_ == "PROPN" or (tok.pos_ == "NOUN" and not tok.is_ascii)) and tok.is_title
+    if (tok.ent_type_ in ("", "NORP") and tok.pos_ in ("PROPN", "NOUN") and tok.is_title
+            and (tok.ent_type_ == "" or tok.ent_iob_ == "B" and (i + 1 >= len(doc) or doc[i + 1].ent_iob_ != "I"))
             and tok.dep_ in ("compound", "poss") and not (i > 0 and doc[i - 1].pos_ == "PROPN")):
         # An untagged one-word place ("Gdańsk residents"): only a large place by its own name.
         code = _place_country(tok.text, min_population=BIG_PLACE)
@@ -1159,6 +1321,26 @@ def _trim_tail(span: Span) -> Span | None:
     return Span(span.doc, span.start, end, label=span.label_) if end > span.start else None
 
 
+def _member_of(doc: Doc, a: _Found, b: _Found) -> _Found | None:
+    """A person followed by "of" and the body they serve is one mention that acts for the
+    body ("Chief Superintendent X of the police of Y", "X, of the provincial council"): the
+    body gives the code, the person's title (else the body) the sector."""
+    if a.label != "PERSON" or (a.actor is not None and a.actor.code) or b.actor is None or not b.actor.code:
+        return None
+    if b.label not in ("AGENT", "ORG") or b.actor.kind == "person":
+        return None
+    gap = [t.lower_ for t in doc[a.end : b.start]]
+    if "of" not in gap or any(w not in ("of", "the", ",") for w in gap):
+        return None
+    prep = next(t for t in doc[a.end : b.start] if t.lower_ == "of")
+    if not (a.start <= prep.head.i < a.end and b.start <= next((c.i for c in prep.children if c.dep_ == "pobj"), -1) < b.end):
+        return None
+    name = doc[a.start : a.end].text
+    sector = a.title_sector or b.actor.sector
+    actor = Actor(id=f"person:{slug(name)}", name=name, code=b.actor.code, sector=sector, kind="person")
+    return replace(a, end=b.end, actor=actor, reason="member", title_sector=None, end_char=None)
+
+
 def _parenthesized(doc: Doc, a: _Found, b: _Found) -> _Found | None:
     """A name and its short form in brackets are one mention ("peacekeeping force in Lebanon
     (UNIFIL)", "European Court of Justice (ECJ)"): whichever of the two resolves names the
@@ -1190,7 +1372,7 @@ def _hyphen_extended(span: Span) -> Span:
     return span if end == span.end else Span(doc, span.start, end, label=span.label_)
 
 
-def _in_apposition(doc: Doc, root: Token, other: _Found) -> bool:
+def _in_apposition(doc: Doc, root: Token, other: _Found, own: range = range(0)) -> bool:
     """True when ``other`` lies in an apposition of ``root`` with nothing but punctuation and
     determiners between them: "Nancy Pelosi, the Speaker of the House" (the House is inside
     the apposition of Pelosi), "the Foreign Minister of Cyprus, Nikos Christodoulides"."""
@@ -1201,7 +1383,7 @@ def _in_apposition(doc: Doc, root: Token, other: _Found) -> bool:
         if not all(i in sub for i in range(other.start, other.end)):
             continue
         lo, hi = (root.i + 1, child.left_edge.i) if child.i > root.i else (child.right_edge.i + 1, root.i)
-        between = [t for t in doc[lo:hi] if not (other.start <= t.i < other.end)]
+        between = [t for t in doc[lo:hi] if not (other.start <= t.i < other.end) and t.i not in own]
         if all(t.is_punct or t.pos_ == "DET" or t.i in sub or t.head.i == root.i and t.dep_ in ("compound", "flat") for t in between):
             return True
     return False
@@ -1237,6 +1419,34 @@ def _clause_subject(token: Token, *, exclude: range, steps: int = 6) -> Token | 
     return None
 
 
+#: Prepositions whose object, attached to a role noun, says whose it is ("the president of
+#: Ghana", "officials from Iran", "a judge in Texas").
+_LINK_PREPS = frozenset({"of", "from", "for"}) | _IN_PREPS
+#: Prepositions whose object is a goal, target, counterpart or passive agent ("to Kiev",
+#: "against Ukraine", "talks with Iran", "by Russia"): no evidence of a role noun's country.
+_TARGET_PREPS = frozenset({"to", "into", "toward", "towards", "against", "at", "on", "onto", "upon", "over", "with",
+                           "between", "by", "from", "for", "about", "on behalf of"})
+#: Sectors of specific institutions: a bare one ("the military", "the police") is the one of
+#: that kind the sentence names with its country ("a U.S. soldier").
+_BRIDGING_SECTORS = frozenset({"MIL", "COP", "SPY", "JUD", "LEG"})
+#: Prepositions of a place where a thing happens (not a goal: "to", "into", "against").
+_STATIC_PREPS = frozenset({"in", "inside", "within", "throughout", "across", "through", "around", "near", "outside"})
+
+
+def _argument_of(noun: Token, verb: Token) -> bool:
+    """True when ``noun`` is an object of ``verb`` (directly, or through one preposition):
+    the other party of the verb's subject ("Russia shelled the army", "wrote to the
+    minister")."""
+    t = noun
+    while t.dep_ in ("conj", "appos", "compound") and t.head.i != t.i:
+        t = t.head
+    if t.dep_ in ("dobj", "dative", "attr", "oprd") and t.head.i == verb.i:
+        return True
+    return t.dep_ == "pobj" and t.head.head.i == verb.i
+
+
+#: Determiners that make a role noun generic ("any leader", "no government").
+_QUANTIFIERS = frozenset({"any", "every", "each", "no", "either", "neither"})
 #: Modifiers saying a group is not the sentence's country's ("foreign forces", "other
 #: intelligence agencies", "international observers").
 _FOREIGN_WORDS = frozenset({"foreign", "international", "overseas", "other", "outside", "multinational", "western", "unidentified", "unknown", "unspecified"})

@@ -380,6 +380,8 @@ class AgentInfo:
     "students") that takes the country it acts in, like a state institution does.
     ``default_code`` (flag ``default``) is the country a bare noun names when its sentence
     names no other ("Congress" -> USA); ``code`` is then None.
+    ``abroad`` (flag ``abroad``) marks a post or mission that serves its country in another
+    ("embassy", "ambassador"): the place it is in names the host, never the owner.
     """
 
     noun: str
@@ -391,6 +393,7 @@ class AgentInfo:
     case_sensitive: bool = False
     local: bool = False
     default_code: str | None = None
+    abroad: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -965,6 +968,7 @@ def read_agents(path: Path) -> list[AgentInfo]:
             case_sensitive="case" in (row.get("flags") or "").split(",")
             or _case_sensitive(row["noun"]),
             local="local" in (row.get("flags") or "").split(","),
+            abroad="abroad" in (row.get("flags") or "").split(","),
         )
         for row in _tsv_rows(path)
     ]
