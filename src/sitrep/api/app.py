@@ -53,7 +53,7 @@ from sitrep.errors import InputRejected, NotFound, SitrepError, StoreError
 from sitrep.store import Store
 from sitrep.store import queries, record_queries
 from sitrep.api.dashboard import add_dashboard
-from sitrep.api.records import add_record_routes
+from sitrep.api.records import Format, PageSize, add_record_routes
 from sitrep.store.db import DOCUMENT_COLUMNS
 from sitrep.api import security
 from sitrep.api.ingest import ingest_router
@@ -275,7 +275,6 @@ def create_app(
             yield store
 
     router = APIRouter(prefix="/api", dependencies=dependencies, responses=ERRORS)
-    FormatParam = Query(None, description="json (default) or csv; or send Accept: text/csv.")
 
     @router.get("/health", summary="Store reachability and row counts")
     def health(store: Store = Depends(get_store)) -> dict[str, Any]:
@@ -295,7 +294,7 @@ def create_app(
         limit: int = Query(50, ge=1, le=queries.MAX_LIMIT, description="Page size."),
         cursor: str | None = Query(None, description="next_cursor of the previous page."),
         fields: str | None = Query(None, description="Extra fields, comma-separated: text."),
-        format: Literal["json", "csv"] | None = FormatParam,
+        format: Format = None,
         store: Store = Depends(get_store),
     ) -> Response:
         """A page of documents (without ``text`` unless ``fields=text``), ordered by publication
@@ -325,9 +324,9 @@ def create_app(
         code: str | None = Query(None, description="ISO 3166-1 alpha-3 or IGO code, e.g. RUS, NATO."),
         sector: str | None = Query(None, description="PLOVER sector, e.g. GOV, MIL."),
         q: str | None = Query(None, description="Name or an alias contains this (case-insensitive)."),
-        limit: int = Query(50, ge=1, le=queries.MAX_LIMIT),
+        limit: PageSize = 50,
         offset: int = Query(0, ge=0),
-        format: Literal["json", "csv"] | None = FormatParam,
+        format: Format = None,
         store: Store = Depends(get_store),
     ) -> Response:
         """Actors, most mentioned first, each with ``mentions`` and ``documents`` counts."""
@@ -350,9 +349,9 @@ def create_app(
         code: str | None = Query(None),
         sector: str | None = Query(None),
         doc_id: str | None = Query(None, description="Document id or a prefix of 6+ characters."),
-        limit: int = Query(50, ge=1, le=queries.MAX_LIMIT),
+        limit: PageSize = 50,
         cursor: str | None = Query(None, description="next_cursor of the previous page."),
-        format: Literal["json", "csv"] | None = FormatParam,
+        format: Format = None,
         store: Store = Depends(get_store),
     ) -> Response:
         """Mentions ordered by document then offset, with an opaque cursor."""
@@ -367,7 +366,7 @@ def create_app(
     )
     def sources(
         request: Request,
-        format: Literal["json", "csv"] | None = FormatParam,
+        format: Format = None,
         store: Store = Depends(get_store),
     ) -> Response:
         """Per outlet: documents, first and last publication day, share with injected links,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date
-from typing import Any, Callable, Iterator, Literal
+from typing import Annotated, Any, Callable, Iterator, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
@@ -49,6 +49,12 @@ def filter_params(
     )
 
 
+#: Route parameters the record routes share (FastAPI reads their OpenAPI text from here).
+Filtered = Annotated[Filters, Depends(filter_params)]
+Format = Annotated[Literal["json", "csv"] | None, Query(description="json (default) or csv; or send Accept: text/csv.")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
 def _wants_csv(request: Request, fmt: str | None) -> bool:
     if fmt is not None:
         return fmt == "csv"
@@ -85,16 +91,15 @@ def plover_line(row: dict[str, Any]) -> dict[str, Any]:
 def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callable[[], Store]) -> None:
     """Register the routes of this module on ``router``; ``open_store`` gives a store the
     caller closes (streaming exports keep it open until the last byte is sent)."""
-    FormatParam = Query(None, description="json (default) or csv; or send Accept: text/csv.")
     page_doc = {200: {"content": {"text/csv": {}}}}
 
     @router.get("/events", summary="List events, newest first", responses=page_doc)
     def events(
         request: Request,
-        filters: Filters = Depends(filter_params),
+        filters: Filtered,
         limit: int = Query(50, ge=1, le=MAX_LIMIT, description="Page size."),
         cursor: str | None = Query(None, description="next_cursor of the previous page."),
-        format: Literal["json", "csv"] | None = FormatParam,
+        format: Format = None,
         store: Store = Depends(get_store),
     ) -> Response:
         """A page of PLOVER events with their quad class, day and document; ordered by day
@@ -132,14 +137,8 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
         return rq.event_detail(store, event_id)
 
     @router.get("/statements", summary="List attributed statements, newest first", responses=page_doc)
-    def statements(
-        request: Request,
-        filters: Filters = Depends(filter_params),
-        limit: int = Query(50, ge=1, le=MAX_LIMIT),
-        cursor: str | None = Query(None),
-        format: Literal["json", "csv"] | None = FormatParam,
-        store: Store = Depends(get_store),
-    ) -> Response:
+    def statements(request: Request, filters: Filtered, limit: PageSize = 50, cursor: str | None = None,
+                   format: Format = None, store: Store = Depends(get_store)) -> Response:
         """Who said what: speaker, carriers (``via``), cue, stance, content and evidence."""
         page = rq.list_statements(store, filters, limit=limit, cursor=cursor)
         return _page_response(request, format, page, rq.STATEMENT_CSV_COLUMNS, rq.statement_csv_row)
@@ -150,40 +149,25 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
         return rq.statement_detail(store, statement_id)
 
     @router.get("/relations", summary="Relations between statements (contradictions by default)", responses=page_doc)
-    def relations(
-        request: Request,
-        filters: Filters = Depends(filter_params),
-        kind: Literal["contradicts", "corroborates", "same_event", "any"] = Query("contradicts"),
-        limit: int = Query(50, ge=1, le=MAX_LIMIT),
-        cursor: str | None = Query(None),
-        format: Literal["json", "csv"] | None = FormatParam,
-        store: Store = Depends(get_store),
-    ) -> Response:
+    def relations(request: Request, filters: Filtered,
+                  kind: Literal["contradicts", "corroborates", "same_event", "any"] = "contradicts",
+                  limit: PageSize = 50, cursor: str | None = None, format: Format = None,
+                  store: Store = Depends(get_store)) -> Response:
         """Pairs of records with a score and an explanation; both statements come in full as
         ``a_record`` and ``b_record``. A pair is listed when either side matches the filters."""
         page = rq.list_relations(store, filters, kind=None if kind == "any" else kind, limit=limit, cursor=cursor)
         return _page_response(request, format, page, rq.RELATION_COLUMNS)
 
     @router.get("/claims", summary="The claims board: statements grouped by proposition")
-    def claims(
-        filters: Filters = Depends(filter_params),
-        limit: int = Query(50, ge=1, le=MAX_LIMIT),
-        store: Store = Depends(get_store),
-    ) -> dict[str, Any]:
+    def claims(filters: Filtered, limit: PageSize = 50, store: Store = Depends(get_store)) -> dict[str, Any]:
         """Groups of statements linked by contradiction or corroboration, or sharing a
         proposition; groups with contradictions first. Each group has ``statements`` and
         ``pairs``."""
         return aggregates.claims(store, filters, limit=limit)
 
     @router.get("/stories", summary="Stories: articles about one happening", responses=page_doc)
-    def stories(
-        request: Request,
-        filters: Filters = Depends(filter_params),
-        limit: int = Query(50, ge=1, le=MAX_LIMIT),
-        offset: int = Query(0, ge=0),
-        format: Literal["json", "csv"] | None = FormatParam,
-        store: Store = Depends(get_store),
-    ) -> Response:
+    def stories(request: Request, filters: Filtered, limit: PageSize = 50, offset: int = Query(0, ge=0),
+                format: Format = None, store: Store = Depends(get_store)) -> Response:
         """Stories with a matching document, latest first, with their document counts."""
         return _page_response(request, format, rq.list_stories(store, filters, limit=limit, offset=offset),
                               rq.STORY_COLUMNS)
@@ -196,10 +180,10 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
     @router.get("/timeline", summary="Event counts per day, week or month", responses=page_doc)
     def timeline(
         request: Request,
-        filters: Filters = Depends(filter_params),
-        by: Literal["day", "week", "month"] = Query("day"),
+        filters: Filtered,
+        by: Literal["day", "week", "month"] = "day",
         group: Literal["type", "quad"] = Query("type", description="Stack by PLOVER type or quad class."),
-        format: Literal["json", "csv"] | None = FormatParam,
+        format: Format = None,
         store: Store = Depends(get_store),
     ) -> Response:
         """``items``: one row per period and group with its count; ``totals`` per period;
@@ -210,10 +194,10 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
     @router.get("/dyads", summary="Actor → recipient event counts", responses=page_doc)
     def dyads(
         request: Request,
-        filters: Filters = Depends(filter_params),
+        filters: Filtered,
         by: Literal["day", "week", "month"] | None = Query(None, description="Count per period (default: overall)."),
         limit: int = Query(500, ge=1, le=5000),
-        format: Literal["json", "csv"] | None = FormatParam,
+        format: Format = None,
         store: Store = Depends(get_store),
     ) -> Response:
         """Pairs of actor codes with their event count, largest first (within each period)."""
@@ -224,7 +208,7 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
     @router.get("/network", summary="Actor network: nodes and weighted edges",
                 responses={200: {"content": {formats.GEXF_MEDIA: {}}}})
     def network(
-        filters: Filters = Depends(filter_params),
+        filters: Filtered,
         limit: int = Query(300, ge=1, le=5000, description="At most this many edges, heaviest first."),
         format: Literal["json", "gexf"] | None = Query(None, description="json (default) or gexf (Gephi)."),
         store: Store = Depends(get_store),
@@ -237,12 +221,12 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
         return JSONResponse(data)
 
     @router.get("/locations", summary="Event locations for the map")
-    def locations(filters: Filters = Depends(filter_params), store: Store = Depends(get_store)) -> dict[str, Any]:
+    def locations(filters: Filtered, store: Store = Depends(get_store)) -> dict[str, Any]:
         """Places with coordinates, their event count, counts per type and event ids."""
         return aggregates.locations(store, filters)
 
     @router.get("/facets", summary="Counts per value of each filter")
-    def facets(filters: Filters = Depends(filter_params), store: Store = Depends(get_store)) -> dict[str, Any]:
+    def facets(filters: Filtered, store: Store = Depends(get_store)) -> dict[str, Any]:
         """Event facets (type, quad, actor, recipient, mode, factuality, source) and statement
         facets (stance, speaker, kind); each counts over every filter but its own."""
         return aggregates.facets(store, filters)
@@ -292,7 +276,7 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
 
     @router.get("/export/events", summary="Stream every matching event", responses=export_doc)
     def export_events(
-        filters: Filters = Depends(filter_params),
+        filters: Filtered,
         format: Literal["jsonl", "csv", "parquet", "plover"] = Query(
             "jsonl", description="jsonl (sitrep records), csv, parquet or plover (PLOVER JSONL)."),
     ) -> StreamingResponse:
@@ -301,8 +285,8 @@ def add_record_routes(router: APIRouter, get_store: Callable, open_store: Callab
 
     @router.get("/export/statements", summary="Stream every matching statement", responses=export_doc)
     def export_statements(
-        filters: Filters = Depends(filter_params),
-        format: Literal["jsonl", "csv", "parquet"] = Query("jsonl"),
+        filters: Filtered,
+        format: Literal["jsonl", "csv", "parquet"] = "jsonl",
     ) -> StreamingResponse:
         """All matching statements as JSON lines, CSV or Parquet."""
         return _export("statements", format, filters)

@@ -58,6 +58,16 @@ def _open_store(db: Optional[str], *, read_only: bool = False):
     return Store(db, read_only=read_only)
 
 
+def _read(db: Optional[str], query: Callable[[Any], Any]) -> Any:
+    """``query(store)`` on the store opened read-only; a domain error ends the command (exit 2)."""
+
+    def run() -> Any:
+        with _open_store(db, read_only=True) as store:
+            return query(store)
+
+    return _guarded(run)
+
+
 def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 

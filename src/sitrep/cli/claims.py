@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, app, out
+from sitrep.cli._common import DbOption, _print_json, _read, app, out
 from sitrep.records import to_dict
 
 STANCES = ("assert", "deny", "confirm", "question", "predict")
@@ -45,12 +45,8 @@ def claims(
     """List attributed statements with speaker, carrier chain (via), stance and evidence."""
     if stance and stance.lower() not in STANCES:
         raise typer.BadParameter(f"stance must be one of {', '.join(STANCES)}", param_hint="--stance")
-
-    def run() -> Any:
-        with _open_store(db, read_only=True) as store:
-            return store.query_statements(speaker=speaker, stance=stance, about=about, since=since, until=until, limit=limit)
-
-    rows = _guarded(run)
+    rows = _read(db, lambda store: store.query_statements(speaker=speaker, stance=stance, about=about, since=since,
+                                                          until=until, limit=limit))
     if as_json:
         _print_json([{**to_dict(s), "document": d} for s, d in rows])
         return
@@ -75,12 +71,7 @@ def contradictions(
     """Print each pair of contradicting statements side by side: speakers, carriers, dates and
     the two evidence sentences."""
     kind = "corroborates" if corroborations else "contradicts"
-
-    def run() -> Any:
-        with _open_store(db, read_only=True) as store:
-            return store.query_relations(kind=kind, since=since, until=until, limit=limit)
-
-    pairs = _guarded(run)
+    pairs = _read(db, lambda store: store.query_relations(kind=kind, since=since, until=until, limit=limit))
     if as_json:
         _print_json([
             {**to_dict(p["relation"]),

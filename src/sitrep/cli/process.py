@@ -8,16 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from sitrep.cli._common import (
-    DbOption,
-    _guarded,
-    _open_store,
-    _print_json,
-    _print_rejected,
-    app,
-    err,
-    out,
-)
+from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, _print_rejected, app, err, out
 
 
 @app.command()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 import typer
 from rich.table import Table
 
-from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, app, err, out
+from sitrep.cli._common import DbOption, _guarded, _print_json, _read, app, err, out
 
 
 def _filters(*, actor=None, recipient=None, type_=None, quad=None, mode=None, since=None, until=None, source=None,
@@ -18,6 +18,16 @@ def _filters(*, actor=None, recipient=None, type_=None, quad=None, mode=None, si
 
     return Filters.of(actor=actor, recipient=recipient, type=type_, quad=quad, mode=mode, since=since, until=until,
                       source=source, q=text, factuality=None if all_events else HAPPENED)
+
+
+def _aggregate(db: Optional[str], compute: Callable[[Any, Any], Any], *, as_json: bool, as_csv: bool,
+               **filter_options: Any) -> Any:
+    """What a filtered query command reads: refuses --json with --csv, then runs
+    ``compute(store, filters)`` on the store opened read-only, with the filters built from
+    ``filter_options`` (see :func:`_filters`)."""
+    _check_formats(as_json, as_csv)
+    filters = _filters(**filter_options)
+    return _read(db, lambda store: compute(store, filters))
 
 
 def print_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, as_json: bool, as_csv: bool,
@@ -72,15 +82,9 @@ def timeline(
     """Event counts per day, week or month, by type or quad class (happened events only, unless --all)."""
     from sitrep.store.aggregates import timeline as run_timeline
 
-    _check_formats(as_json, as_csv)
-    filters = _filters(actor=actor, recipient=recipient, type_=type_, quad=quad, mode=mode, since=since, until=until,
-                       source=source, text=text, all_events=all_events)
-
-    def run() -> Any:
-        with _open_store(db, read_only=True) as store:
-            return run_timeline(store, filters, by=by, group=group)
-
-    data = _guarded(run)
+    data = _aggregate(db, lambda store, filters: run_timeline(store, filters, by=by, group=group),
+                      as_json=as_json, as_csv=as_csv, actor=actor, recipient=recipient, type_=type_, quad=quad,
+                      mode=mode, since=since, until=until, source=source, text=text, all_events=all_events)
     if plot:
         from sitrep.plot import plot_timeline
 
@@ -113,16 +117,10 @@ def dyads(
     """Actor -> recipient event counts, overall or per period (happened events only, unless --all)."""
     from sitrep.store.aggregates import dyads as run_dyads
 
-    _check_formats(as_json, as_csv)
-    filters = _filters(actor=actor, recipient=recipient, type_=type_, quad=quad, mode=mode, since=since, until=until,
-                       source=source, text=text, all_events=all_events)
-
-    def run() -> Any:
-        with _open_store(db, read_only=True) as store:
-            return run_dyads(store, filters, by=by, limit=limit)
-
-    data = _guarded(run)
     columns = (("period",) if by else ()) + ("actor", "recipient", "count")
+    data = _aggregate(db, lambda store, filters: run_dyads(store, filters, by=by, limit=limit),
+                      as_json=as_json, as_csv=as_csv, actor=actor, recipient=recipient, type_=type_, quad=quad,
+                      mode=mode, since=since, until=until, source=source, text=text, all_events=all_events)
     print_rows(data["items"], columns, as_json=as_json, as_csv=as_csv, title="dyads", json_data=data["items"])
 
 
@@ -139,11 +137,6 @@ def actors(
     from sitrep.store.queries import list_actors
 
     _check_formats(as_json, as_csv)
-
-    def run() -> Any:
-        with _open_store(db, read_only=True) as store:
-            return list_actors(store, code=code, sector=sector, q=text, limit=limit)["items"]
-
-    items = _guarded(run)
+    items = _read(db, lambda store: list_actors(store, code=code, sector=sector, q=text, limit=limit)["items"])
     columns = ("id", "name", "code", "sector", "kind", "mentions", "documents")
     print_rows(items, columns, as_json=as_json, as_csv=as_csv, title="actors")

@@ -11,16 +11,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from sitrep.cli._common import (
-    DbOption,
-    _guarded,
-    _open_store,
-    _print_json,
-    _print_rejected,
-    app,
-    err,
-    out,
-)
+from sitrep.cli._common import DbOption, _guarded, _open_store, _print_json, _print_rejected, _read, app, err, out
 from sitrep.records import to_dict
 
 
@@ -78,12 +69,8 @@ def docs(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array of documents."),
 ) -> None:
     """List stored documents, newest first."""
-
-    def run() -> Any:
-        with _open_store(db, read_only=True) as store:
-            return list(store.query_documents(source=source, since=since, until=until, text=text, limit=limit))
-
-    documents = _guarded(run)
+    documents = _read(db, lambda store: list(store.query_documents(source=source, since=since, until=until, text=text,
+                                                                   limit=limit)))
     if as_json:
         _print_json([to_dict(d) for d in documents])
         return

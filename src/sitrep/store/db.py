@@ -25,6 +25,7 @@ from sitrep.errors import NotFound, SitrepError, StoreError
 from sitrep.records import Document, Event
 from sitrep.store.filters import TABLES, Filters, where, where_sql
 from sitrep.store.schema import LATEST_VERSION, MIGRATIONS
+from sitrep.store.sql import limit_sql, marks
 from sitrep.store.statements import StatementTables
 
 DOCUMENT_COLUMNS = (
@@ -328,9 +329,8 @@ class Store(StatementTables):
     ) -> Iterator[Document]:
         """Documents matching every given filter, newest first."""
         clauses, params = where("documents", Filters.of(source=source, since=since, until=until, q=text))
-        sql = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents d {where_sql(clauses)} ORDER BY published_day DESC NULLS LAST, id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        sql = (f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents d {where_sql(clauses)} "
+               f"ORDER BY published_day DESC NULLS LAST, id{limit_sql(limit, offset)}")
         for row in self.con.execute(sql, params).fetchall():
             yield self._row_to_document(row)
 
@@ -355,9 +355,7 @@ class Store(StatementTables):
         clauses, params = where("events", merged)
         columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
         sql = (f"SELECT {columns} FROM {TABLES['events'].source_sql} {where_sql(clauses)} "
-               f"ORDER BY {TABLES['events'].day} DESC NULLS LAST, e.id")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+               f"ORDER BY {TABLES['events'].day} DESC NULLS LAST, e.id{limit_sql(limit)}")
         rows = self.con.execute(sql, params).fetchall()
         # The page of events first, then its documents by primary key: a join would scan every
         # document's text (about 300 ms against 10 ms at a million events).
@@ -375,9 +373,8 @@ class Store(StatementTables):
         ordered = sorted(ids)
         for n in range(0, len(ordered), 500):
             chunk = ordered[n:n + 500]
-            marks = ", ".join("?" for _ in chunk)
             for row in self.con.execute(
-                f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents WHERE id IN ({marks})", chunk
+                f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents WHERE id IN ({marks(chunk)})", chunk
             ).fetchall():
                 found[row[0]] = self._row_to_document(row)
         return found

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any, Sequence
 
 from sitrep.errors import InputRejected
+from sitrep.store.sql import Where, marks, where_sql  # noqa: F401  (where_sql re-exported for readers)
 
 
 class FilterRejected(InputRejected):
@@ -155,46 +156,30 @@ def where(table: str, filters: Filters | None) -> tuple[list[str], list[Any]]:
     filters drives every view of the dashboard.
     """
     spec = TABLES[table]
-    clauses: list[str] = []
-    params: list[Any] = []
+    w = Where()
     if filters is None:
-        return clauses, params
+        return w.clauses, w.params
     f = filters
     for name in ("actor", "recipient", "mode", "stance", "source"):
-        value = getattr(f, name)
         column = spec.columns.get(name)
-        if value and column:
-            clauses.append(f"upper({column}) = upper(?)")
-            params.append(value)
+        if column:
+            w.when(getattr(f, name), f"upper({column}) = upper(?)")
     types = list(f.type or ())
     if f.quad and "type" in spec.columns:
         allowed = set(quad_types(f.quad))
         types = [t for t in types if t.upper() in allowed] if types else sorted(allowed)
         if not types:
-            clauses.append("FALSE")
+            w.add("FALSE")
     if types and "type" in spec.columns:
-        clauses.append(f"upper({spec.columns['type']}) IN ({', '.join('upper(?)' for _ in types)})")
-        params.extend(types)
+        w.add(f"upper({spec.columns['type']}) IN ({', '.join('upper(?)' for _ in types)})", *types)
     if f.factuality and "factuality" in spec.columns:
-        clauses.append(f"{spec.columns['factuality']} IN ({', '.join('?' for _ in f.factuality)})")
-        params.extend(f.factuality)
+        w.add(f"{spec.columns['factuality']} IN ({marks(f.factuality)})", *f.factuality)
     if f.since:
-        clauses.append(f"{spec.day} >= CAST(? AS DATE)")
-        params.append(_check_day("since", f.since))
+        w.add(f"{spec.day} >= CAST(? AS DATE)", _check_day("since", f.since))
     if f.until:
-        clauses.append(f"{spec.day} <= CAST(? AS DATE)")
-        params.append(_check_day("until", f.until))
-    if f.q:
-        clauses.append("(" + " OR ".join(f"{c} ILIKE '%' || ? || '%'" for c in spec.text) + ")")
-        params.extend([f.q] * len(spec.text))
-    if f.doc_id:
-        if len(f.doc_id) < 6:
-            raise FilterRejected("give at least 6 characters of the document id", input=f.doc_id)
-        clauses.append(f"{spec.doc_id} LIKE ? || '%'")
-        params.append(f.doc_id)
-    return clauses, params
-
-
-def where_sql(clauses: Sequence[str]) -> str:
-    """``WHERE a AND b`` or the empty string."""
-    return ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        w.add(f"{spec.day} <= CAST(? AS DATE)", _check_day("until", f.until))
+    w.when(f.q, "(" + " OR ".join(f"{c} ILIKE '%' || ? || '%'" for c in spec.text) + ")")
+    if f.doc_id and len(f.doc_id) < 6:
+        raise FilterRejected("give at least 6 characters of the document id", input=f.doc_id)
+    w.when(f.doc_id, f"{spec.doc_id} LIKE ? || '%'")
+    return w.clauses, w.params

@@ -25,6 +25,7 @@ from sitrep.errors import InputRejected, NotFound, StoreError
 from sitrep.records import to_dict
 from sitrep.store.db import DOCUMENT_COLUMNS, Store
 from sitrep.store.filters import Filters, where, where_sql
+from sitrep.store.sql import Where, offset_page, page_sql, split_page
 
 #: Columns of a document in lists when the full text is not asked for.
 LIST_COLUMNS = tuple(c for c in DOCUMENT_COLUMNS if c != "text")
@@ -86,6 +87,12 @@ def _rows(store: Store, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         raise QueryRejected(f"a parameter has the wrong form: {exc}") from exc
     except duckdb.Error as exc:
         raise StoreError(f"query failed: {exc}", input=store.path) from exc
+
+
+def fetch_page(store: Store, sql: str, params: Sequence[Any], limit: int,
+               offset: int | None = None) -> tuple[list[tuple], bool]:
+    """The rows of one page of ``sql`` (at most ``limit``, after ``offset``) and whether more follow."""
+    return split_page(_rows(store, sql + page_sql(limit, offset), params), limit)
 
 
 def _document_row(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
@@ -168,13 +175,8 @@ def list_documents(
     clauses, params = _document_where(source=source, since=since, until=until, q=q)
     after, after_params = keyset_after("documents", "published_day", "id", cursor)
     columns = (LIST_COLUMNS if not with_text else DOCUMENT_COLUMNS) + ("published_day",)
-    sql = (
-        f"SELECT {', '.join(columns)} FROM documents d {where_sql(clauses + after)} "
-        f"ORDER BY published_day DESC NULLS LAST, id LIMIT {int(limit) + 1}"
-    )
-    rows = _rows(store, sql, params + after_params)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    sql = f"SELECT {', '.join(columns)} FROM documents d {where_sql(clauses + after)} ORDER BY published_day DESC NULLS LAST, id"
+    rows, more = fetch_page(store, sql, params + after_params, limit)
     next_cursor = None
     if more:
         last = dict(zip(columns, rows[-1]))
@@ -257,28 +259,18 @@ def list_actors(
     _check_limit(limit)
     if offset < 0:
         raise QueryRejected("offset must be 0 or more", input=str(offset))
-    clauses: list[str] = []
-    params: list[Any] = []
-    if code:
-        clauses.append("a.code = upper(?)")
-        params.append(code)
-    if sector:
-        clauses.append("a.sector = upper(?)")
-        params.append(sector)
-    if q:
-        clauses.append("(a.name ILIKE '%' || ? || '%' OR array_to_string(a.aliases, chr(31)) ILIKE '%' || ? || '%')")
-        params.extend([q, q])
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    w = Where()
+    w.when(code, "a.code = upper(?)")
+    w.when(sector, "a.sector = upper(?)")
+    w.when(q, "(a.name ILIKE '%' || ? || '%' OR array_to_string(a.aliases, chr(31)) ILIKE '%' || ? || '%')")
     cols = ", ".join(f"a.{_q(c)}" for c in ACTOR_COLUMNS)
     sql = (
         f"SELECT {cols}, count(m.doc_id) AS mentions, count(DISTINCT m.doc_id) AS documents "
-        f"FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id {where} "
-        f"GROUP BY ALL ORDER BY mentions DESC, a.id LIMIT {int(limit) + 1} OFFSET {int(offset)}"
+        f"FROM actors a LEFT JOIN mentions m ON m.actor_id = a.id {w.sql()} "
+        f"GROUP BY ALL ORDER BY mentions DESC, a.id"
     )
-    rows = _rows(store, sql, params)
-    more = len(rows) > limit
-    items = [_actor_row(r, ("mentions", "documents")) for r in rows[:limit]]
-    return {"items": items, "next_offset": offset + limit if more else None}
+    rows, more = fetch_page(store, sql, w.params, limit, offset)
+    return offset_page([_actor_row(r, ("mentions", "documents")) for r in rows], offset=offset, limit=limit, more=more)
 
 
 def actor_detail(store: Store, actor_id: str) -> dict[str, Any]:
@@ -320,32 +312,18 @@ def list_mentions(
     ``next_cursor``.
     """
     _check_limit(limit)
-    clauses: list[str] = []
-    params: list[Any] = []
-    if actor_id:
-        clauses.append("actor_id = ?")
-        params.append(actor_id)
-    if code:
-        clauses.append("code = upper(?)")
-        params.append(code)
-    if sector:
-        clauses.append("sector = upper(?)")
-        params.append(sector)
-    if doc_id:
-        if len(doc_id) < 6:
-            raise QueryRejected("give at least 6 characters of the document id", input=doc_id)
-        clauses.append("doc_id LIKE ? || '%'")
-        params.append(doc_id)
+    if doc_id and len(doc_id) < 6:
+        raise QueryRejected("give at least 6 characters of the document id", input=doc_id)
+    w = Where()
+    w.when(actor_id, "actor_id = ?")
+    w.when(code, "code = upper(?)")
+    w.when(sector, "sector = upper(?)")
+    w.when(doc_id, "doc_id LIKE ? || '%'")
     if cursor:
-        last_doc, last_start, last_end = decode_cursor("mentions", cursor, 3)
-        clauses.append('(doc_id, start, "end") > (?, ?, ?)')
-        params.extend([last_doc, last_start, last_end])
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        w.add('(doc_id, start, "end") > (?, ?, ?)', *decode_cursor("mentions", cursor, 3))
     cols = ", ".join(_q(c) for c in MENTION_COLUMNS)
-    sql = f'SELECT {cols} FROM mentions {where} ORDER BY doc_id, start, "end" LIMIT {int(limit) + 1}'
-    rows = _rows(store, sql, params)
-    more = len(rows) > limit
-    items = [dict(zip(MENTION_COLUMNS, r)) for r in rows[:limit]]
+    rows, more = fetch_page(store, f'SELECT {cols} FROM mentions {w.sql()} ORDER BY doc_id, start, "end"', w.params, limit)
+    items = [dict(zip(MENTION_COLUMNS, r)) for r in rows]
     next_cursor = None
     if more:
         last = items[-1]

@@ -8,14 +8,16 @@ make a row repeat or go missing. ``iter_*`` functions stream every matching row 
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
 
 from sitrep.errors import NotFound
 from sitrep.store.db import EVENT_COLUMNS, Store
 from sitrep.store.filters import TABLES, Filters, quad_case, where, where_sql
 from sitrep.store.queries import (
-    Page, _check_limit, _rows, decode_cursor, encode_cursor, keyset_after, stream_rows,
+    Page, _check_limit, _rows, decode_cursor, encode_cursor, fetch_page, keyset_after, stream_rows,
 )
+from sitrep.store.sql import Where, marks, offset_page
 
 #: Event fields in lists: the record plus its day, quad class and document summary.
 EVENT_LIST_COLUMNS = EVENT_COLUMNS + ("day", "quad_class", "doc_title", "doc_source", "doc_url", "doc_published")
@@ -53,6 +55,44 @@ def _loads(value: Any) -> Any:
 
 def _iso(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+# -- what events and statements share ------------------------------------------------------------
+@dataclass(frozen=True)
+class _Records:
+    """A dated record table as the lists read it: its name (also the cursor's kind and the
+    API path), its id column, its SELECT and the reader of one row."""
+
+    table: str
+    id_column: str
+    select: Callable[[], str]
+    row: Callable[[Sequence[Any]], dict[str, Any]]
+
+    def ordered(self, clauses: Sequence[str]) -> str:
+        """The SELECT with ``clauses``, in list order: newest day first, then id."""
+        return f"{self.select()} {where_sql(clauses)} ORDER BY day DESC NULLS LAST, {self.id_column}"
+
+
+def _list_records(rec: _Records, store: Store, filters: Filters | None, limit: int, cursor: str | None) -> Page:
+    _check_limit(limit)
+    clauses, params = where(rec.table, filters)
+    after, after_params = keyset_after(rec.table, TABLES[rec.table].day, rec.id_column, cursor)
+    rows, more = fetch_page(store, rec.ordered(clauses + after), params + after_params, limit)
+    items = [rec.row(r) for r in rows]
+    next_cursor = encode_cursor(rec.table, [items[-1]["day"], items[-1]["id"]]) if more else None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def _iter_records(rec: _Records, store: Store, filters: Filters | None, chunk: int) -> Iterator[dict[str, Any]]:
+    clauses, params = where(rec.table, filters)
+    return stream_rows(store, rec.ordered(clauses), params, rec.row, chunk)
+
+
+def _record(rec: _Records, store: Store, record_id: str) -> dict[str, Any]:
+    rows = _rows(store, f"{rec.select()} WHERE {rec.id_column} = ?", [record_id])
+    if not rows:
+        raise NotFound(f"no {rec.table[:-1]} with this id; list {rec.table} with /api/{rec.table}", input=record_id)
+    return rec.row(rows[0])
 
 
 # -- events --------------------------------------------------------------------------------------
@@ -94,39 +134,24 @@ def event_csv_row(event: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _page(kind: str, sql: str, params: list[Any], limit: int, store: Store, convert) -> Page:
-    rows = _rows(store, f"{sql} LIMIT {int(limit) + 1}", params)
-    more = len(rows) > limit
-    items = [convert(r) for r in rows[:limit]]
-    cursor = encode_cursor(kind, [items[-1]["day"], items[-1]["id"]]) if more else None
-    return Page(items=items, next_cursor=cursor)
+_EVENTS = _Records("events", "e.id", _event_select, _event_row)
 
 
 def list_events(store: Store, filters: Filters | None = None, *, limit: int = 50, cursor: str | None = None) -> Page:
     """One page of events matching ``filters``, newest day first (the event's day, else its
     document's publication day), each with its quad class and a summary of its document."""
-    _check_limit(limit)
-    spec = TABLES["events"]
-    clauses, params = where("events", filters)
-    more, more_params = keyset_after("events", spec.day, "e.id", cursor)
-    sql = f"{_event_select()} {where_sql(clauses + more)} ORDER BY day DESC NULLS LAST, e.id"
-    return _page("events", sql, params + more_params, limit, store, _event_row)
+    return _list_records(_EVENTS, store, filters, limit, cursor)
 
 
 def iter_events(store: Store, filters: Filters | None = None, *, chunk: int = 1000) -> Iterator[dict[str, Any]]:
     """Every matching event, in list order, fetched ``chunk`` rows at a time on a cursor of its
     own (the query runs before the first row is asked for, so bad input raises here)."""
-    clauses, params = where("events", filters)
-    sql = f"{_event_select()} {where_sql(clauses)} ORDER BY day DESC NULLS LAST, e.id"
-    return stream_rows(store, sql, params, _event_row, chunk)
+    return _iter_records(_EVENTS, store, filters, chunk)
 
 
 def event_detail(store: Store, event_id: str) -> dict[str, Any]:
     """One event with its document summary; :class:`NotFound` when not stored."""
-    rows = _rows(store, f"{_event_select()} WHERE e.id = ?", [event_id])
-    if not rows:
-        raise NotFound("no event with this id; list events with /api/events", input=event_id)
-    return _event_row(rows[0])
+    return _record(_EVENTS, store, event_id)
 
 
 # -- statements ----------------------------------------------------------------------------------
@@ -161,30 +186,23 @@ def statement_csv_row(st: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+_STATEMENTS = _Records("statements", "s.id", _statement_select, _statement_row)
+
+
 def list_statements(store: Store, filters: Filters | None = None, *, limit: int = 50, cursor: str | None = None) -> Page:
     """One page of statements matching ``filters`` (``actor`` is the speaker's code), newest
     day first, each with a summary of its document."""
-    _check_limit(limit)
-    spec = TABLES["statements"]
-    clauses, params = where("statements", filters)
-    more, more_params = keyset_after("statements", spec.day, "s.id", cursor)
-    sql = f"{_statement_select()} {where_sql(clauses + more)} ORDER BY day DESC NULLS LAST, s.id"
-    return _page("statements", sql, params + more_params, limit, store, _statement_row)
+    return _list_records(_STATEMENTS, store, filters, limit, cursor)
 
 
 def iter_statements(store: Store, filters: Filters | None = None, *, chunk: int = 1000) -> Iterator[dict[str, Any]]:
     """Every matching statement, in list order, streamed like :func:`iter_events`."""
-    clauses, params = where("statements", filters)
-    sql = f"{_statement_select()} {where_sql(clauses)} ORDER BY day DESC NULLS LAST, s.id"
-    return stream_rows(store, sql, params, _statement_row, chunk)
+    return _iter_records(_STATEMENTS, store, filters, chunk)
 
 
 def statement_detail(store: Store, statement_id: str) -> dict[str, Any]:
     """One statement with its document summary and its relations; :class:`NotFound` if absent."""
-    rows = _rows(store, f"{_statement_select()} WHERE s.id = ?", [statement_id])
-    if not rows:
-        raise NotFound("no statement with this id; list statements with /api/statements", input=statement_id)
-    data = _statement_row(rows[0])
+    data = _record(_STATEMENTS, store, statement_id)
     data["relations"] = [
         dict(zip(RELATION_COLUMNS, r))
         for r in _rows(store, f"SELECT {', '.join(RELATION_COLUMNS)} FROM relations WHERE a = ? OR b = ? "
@@ -197,8 +215,7 @@ def statements_by_id(store: Store, ids: Sequence[str]) -> dict[str, dict[str, An
     """Statements by id (unknown ids are left out)."""
     if not ids:
         return {}
-    marks = ", ".join("?" for _ in ids)
-    return {r["id"]: r for r in map(_statement_row, _rows(store, f"{_statement_select()} WHERE s.id IN ({marks})", list(ids)))}
+    return {r["id"]: r for r in map(_statement_row, _rows(store, f"{_statement_select()} WHERE s.id IN ({marks(ids)})", list(ids)))}
 
 
 # -- relations -----------------------------------------------------------------------------------
@@ -216,23 +233,15 @@ def list_relations(
     ``a_record`` / ``b_record`` null."""
     _check_limit(limit)
     clauses, params = where("statements", filters)
-    match = ""
+    w = Where().when(kind, "r.kind = ?")
     if clauses:
-        spec = TABLES["statements"]
-        match = (f"AND (r.a IN (SELECT s.id FROM {spec.source_sql} {where_sql(clauses)}) "
-                 f"OR r.b IN (SELECT s.id FROM {spec.source_sql} {where_sql(clauses)}))")
-        params = params + params
-    kind_sql = "r.kind = ?" if kind else "TRUE"
-    kind_params = [kind] if kind else []
-    after, after_params = [], []
+        matching = f"SELECT s.id FROM {TABLES['statements'].source_sql} {where_sql(clauses)}"
+        w.add(f"(r.a IN ({matching}) OR r.b IN ({matching}))", *params, *params)
     if cursor:
-        last = decode_cursor("relations", cursor, 3)
-        after, after_params = ["(r.kind, r.a, r.b) > (?, ?, ?)"], list(last)
-    sql = (f"SELECT {', '.join('r.' + c for c in RELATION_COLUMNS)} FROM relations r WHERE {kind_sql} {match} "
-           f"{('AND ' + after[0]) if after else ''} ORDER BY r.kind, r.a, r.b LIMIT {int(limit) + 1}")
-    rows = _rows(store, sql, kind_params + params + after_params)
-    more = len(rows) > limit
-    items = [dict(zip(RELATION_COLUMNS, r)) for r in rows[:limit]]
+        w.add("(r.kind, r.a, r.b) > (?, ?, ?)", *decode_cursor("relations", cursor, 3))
+    sql = f"SELECT {', '.join('r.' + c for c in RELATION_COLUMNS)} FROM relations r {w.sql()} ORDER BY r.kind, r.a, r.b"
+    rows, more = fetch_page(store, sql, w.params, limit)
+    items = [dict(zip(RELATION_COLUMNS, r)) for r in rows]
     records = statements_by_id(store, sorted({i[k] for i in items for k in ("a", "b")}))
     for item in items:
         item["a_record"], item["b_record"] = records.get(item["a"]), records.get(item["b"])
@@ -249,12 +258,10 @@ def list_stories(store: Store, filters: Filters | None = None, *, limit: int = 5
     sql = (
         "SELECT st.id, st.title, st.first_seen, st.last_seen, count(sd.doc_id) AS documents "
         "FROM stories st JOIN story_documents sd ON sd.story_id = st.id JOIN documents d ON d.id = sd.doc_id "
-        f"{where_sql(clauses)} GROUP BY ALL ORDER BY st.last_seen DESC NULLS LAST, st.id "
-        f"LIMIT {int(limit) + 1} OFFSET {int(offset)}"
+        f"{where_sql(clauses)} GROUP BY ALL ORDER BY st.last_seen DESC NULLS LAST, st.id"
     )
-    rows = _rows(store, sql, params)
-    more = len(rows) > limit
-    return {"items": [dict(zip(STORY_COLUMNS, r)) for r in rows[:limit]], "next_offset": offset + limit if more else None}
+    rows, more = fetch_page(store, sql, params, limit, offset)
+    return offset_page([dict(zip(STORY_COLUMNS, r)) for r in rows], offset=offset, limit=limit, more=more)
 
 
 def story_detail(store: Store, story_id: str) -> dict[str, Any]:
@@ -282,9 +289,8 @@ def document_with_records(store: Store, doc_id: str) -> dict[str, Any]:
     ids = [s["id"] for s in data["statements"]]
     relations: list[dict[str, Any]] = []
     if ids:
-        marks = ", ".join("?" for _ in ids)
         relations = [dict(zip(RELATION_COLUMNS, r)) for r in _rows(
-            store, f"SELECT {', '.join(RELATION_COLUMNS)} FROM relations WHERE a IN ({marks}) OR b IN ({marks}) "
+            store, f"SELECT {', '.join(RELATION_COLUMNS)} FROM relations WHERE a IN ({marks(ids)}) OR b IN ({marks(ids)}) "
                    "ORDER BY kind, a, b", ids + ids)]
         others = statements_by_id(store, sorted({r[k] for r in relations for k in ("a", "b")} - set(ids)))
         mine = {s["id"]: s for s in data["statements"]}

@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from sitrep.errors import StoreError
 from sitrep.records import Relation, Statement
+from sitrep.store.sql import Where, limit_sql, marks
 
 STATEMENT_COLUMNS = (
     "id", "doc_id", "speaker", "via", "cue", "stance", "kind", "content", "proposition", "date", "evidence",
@@ -133,9 +134,8 @@ class StatementTables:
                     limit: int | None = None, with_documents: bool = False) -> list[Any]:
         columns = ", ".join(f"s.{c}" for c in STATEMENT_COLUMNS)
         doc_cols = "d.id, d.title, d.source, d.url, d.published"
-        sql = f"SELECT {columns}, {doc_cols} FROM statements s JOIN documents d ON d.id = s.doc_id {where} ORDER BY {order}"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+        sql = (f"SELECT {columns}, {doc_cols} FROM statements s JOIN documents d ON d.id = s.doc_id {where} "
+               f"ORDER BY {order}{limit_sql(limit)}")
         try:
             rows = self.con.execute(sql, list(params)).fetchall()
         except duckdb.Error as exc:
@@ -154,22 +154,19 @@ class StatementTables:
         """Every stored statement of the given documents."""
         if not doc_ids:
             return []
-        marks = ", ".join("?" for _ in doc_ids)
-        return self._statements(f"WHERE s.doc_id IN ({marks})", list(doc_ids), order="s.doc_id, s.id")
+        return self._statements(f"WHERE s.doc_id IN ({marks(doc_ids)})", list(doc_ids), order="s.doc_id, s.id")
 
     def statements_near(self, *, since: date | None, until: date | None, days: int, exclude: Sequence[str] = (),
                         limit: int = 20000) -> list[Statement]:
         """Stored statements dated within ``days`` of [since, until] (undated ones too when no
         dates are given), less those of ``exclude`` documents."""
-        clauses, params = [], []
+        w = Where()
         if since is not None and until is not None:
-            clauses.append("s.statement_day BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)")
-            params += [(since - timedelta(days=days)).isoformat(), (until + timedelta(days=days)).isoformat()]
+            w.add("s.statement_day BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)",
+                  (since - timedelta(days=days)).isoformat(), (until + timedelta(days=days)).isoformat())
         if exclude:
-            clauses.append("s.doc_id NOT IN (" + ", ".join("?" for _ in exclude) + ")")
-            params += list(exclude)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self._statements(where, params, limit=limit)
+            w.add(f"s.doc_id NOT IN ({marks(exclude)})", *exclude)
+        return self._statements(w.sql(), w.params, limit=limit)
 
     def query_statements(
         self,
@@ -186,29 +183,16 @@ class StatementTables:
         source, url and published date. ``speaker`` matches the speaker's code exactly, or its
         name or words (case-insensitive substring); ``about`` searches the content and the
         evidence sentence."""
-        clauses: list[str] = []
-        params: list[Any] = []
-        if speaker:
-            clauses.append("(upper(s.speaker_code) = upper(?) OR s.speaker_name ILIKE '%' || ? || '%' "
-                           "OR json_extract_string(s.speaker, '$.text') ILIKE '%' || ? || '%')")
-            params += [speaker, speaker, speaker]
-        if stance:
-            clauses.append("s.stance = ?")
-            params.append(stance.lower())
-        if about:
-            clauses.append("(s.content_text ILIKE '%' || ? || '%' OR json_extract_string(s.evidence, '$.sentence') ILIKE '%' || ? || '%')")
-            params += [about, about]
-        if since:
-            clauses.append("s.statement_day >= CAST(? AS DATE)")
-            params.append(since)
-        if until:
-            clauses.append("s.statement_day <= CAST(? AS DATE)")
-            params.append(until)
-        if doc_id:
-            clauses.append("s.doc_id LIKE ? || '%'")
-            params.append(doc_id)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self._statements(where, params, limit=limit, with_documents=True,
+        w = Where()
+        w.when(speaker, "(upper(s.speaker_code) = upper(?) OR s.speaker_name ILIKE '%' || ? || '%' "
+                        "OR json_extract_string(s.speaker, '$.text') ILIKE '%' || ? || '%')")
+        w.when(stance.lower() if stance else None, "s.stance = ?")
+        w.when(about, "(s.content_text ILIKE '%' || ? || '%' "
+                      "OR json_extract_string(s.evidence, '$.sentence') ILIKE '%' || ? || '%')")
+        w.when(since, "s.statement_day >= CAST(? AS DATE)")
+        w.when(until, "s.statement_day <= CAST(? AS DATE)")
+        w.when(doc_id, "s.doc_id LIKE ? || '%'")
+        return self._statements(w.sql(), w.params, limit=limit, with_documents=True,
                                 order="s.statement_day DESC NULLS LAST, s.doc_id, (s.cue->>'$.start')::INTEGER")
 
     def query_relations(
@@ -223,34 +207,22 @@ class StatementTables:
         """Relations matching every filter, strongest first, each as ``{relation, a, b}`` with
         ``a`` and ``b`` as ``{statement, document}``. ``since``/``until`` keep pairs with a
         statement dated in the range; ``statement`` keeps the relations of one statement."""
-        clauses, params = [], []
-        if kind:
-            clauses.append("r.kind = ?")
-            params.append(kind)
-        if since:
-            clauses.append("greatest(sa.statement_day, sb.statement_day) >= CAST(? AS DATE)")
-            params.append(since)
-        if until:
-            clauses.append("least(sa.statement_day, sb.statement_day) <= CAST(? AS DATE)")
-            params.append(until)
-        if statement:
-            clauses.append("(r.a = ? OR r.b = ?)")
-            params += [statement, statement]
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        w = Where()
+        w.when(kind, "r.kind = ?")
+        w.when(since, "greatest(sa.statement_day, sb.statement_day) >= CAST(? AS DATE)")
+        w.when(until, "least(sa.statement_day, sb.statement_day) <= CAST(? AS DATE)")
+        w.when(statement, "(r.a = ? OR r.b = ?)")
         sql = (f"SELECT r.kind, r.a, r.b, r.score, r.explanation FROM relations r "
-               f"JOIN statements sa ON sa.id = r.a JOIN statements sb ON sb.id = r.b {where} "
-               f"ORDER BY r.score DESC, r.kind, r.a, r.b")
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
+               f"JOIN statements sa ON sa.id = r.a JOIN statements sb ON sb.id = r.b {w.sql()} "
+               f"ORDER BY r.score DESC, r.kind, r.a, r.b{limit_sql(limit)}")
         try:
-            rows = self.con.execute(sql, params).fetchall()
+            rows = self.con.execute(sql, w.params).fetchall()
         except duckdb.Error as exc:
             raise StoreError(f"relation query failed: {exc}", input=self.path) from exc
         ids = sorted({r[1] for r in rows} | {r[2] for r in rows})
         found: dict[str, tuple[Statement, dict[str, Any]]] = {}
         if ids:
-            marks = ", ".join("?" for _ in ids)
-            for st, doc in self._statements(f"WHERE s.id IN ({marks})", ids, with_documents=True):
+            for st, doc in self._statements(f"WHERE s.id IN ({marks(ids)})", ids, with_documents=True):
                 found[st.id] = (st, doc)
         out = []
         for kind_, a, b, score, explanation in rows:
