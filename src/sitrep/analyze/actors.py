@@ -54,6 +54,7 @@ from sitrep.analyze.dictionary import (
     alias_key,
     default_dictionary,
 )
+from sitrep.analyze.nlp import doc_text, ents_in
 from sitrep.records import Actor, Mention
 
 #: NER labels that can name an actor.
@@ -438,7 +439,7 @@ class ActorResolver:
             if (actor is not None and actor.code and actor.sector not in ("MED", "BUS") and item.reason != "sentence country"
                     and not _sponsor_suffixed(doc, item.end) and not _stance_prefixed(doc, item.start)):
                 evidence.append((item.start, actor.code))
-        for ent in sent.ents:
+        for ent in ents_in(sent):  # Span.ents rebuilds every entity of the document
             if any(i in covered and not self._unresolved_at(found, i) for i in range(ent.start, ent.end)):
                 continue
             if ent.label_ not in _PLACE_LABELS and not (ent.label_ in _MISLABELLED and _is_locative(ent.root)):
@@ -781,8 +782,11 @@ class ActorResolver:
         start = ent.start
         # Titles directly before the name belong to the mention: "Deputy Foreign Minister".
         title: Span | None = None
+        lo = start  # the run of title-case or proper-noun tokens that ends at the name
+        while lo > 0 and (doc[lo - 1].is_title or doc[lo - 1].pos_ == "PROPN"):
+            lo -= 1
         for span in agent_spans:
-            if span.end == start or (span.end < start and all(t.is_title or t.pos_ == "PROPN" for t in doc[span.end : start])):
+            if span.end == start or lo <= span.end < start:
                 if title is None or span.start < title.start:
                     title = span
         if title is not None:
@@ -1179,7 +1183,7 @@ class ActorResolver:
     def _records(self, found: list[_Found], doc: Doc, doc_id: str) -> ActorResult:
         mentions = []
         actors: dict[str, Actor] = {}
-        full_text = doc.text  # Doc.text rebuilds the string on every access: read it once
+        full_text = doc_text(doc)  # Doc.text rebuilds the string on every access: read it once
         for item in found:
             if item.actor is None and (item.label == "AGENT" or item.title_sector):
                 # Unaffiliated "officials", "Police spokesman X": the sector is known, the

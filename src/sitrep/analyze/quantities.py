@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from sitrep.analyze.nlp import doc_text
+
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
@@ -335,7 +337,7 @@ _RANGE_WORDS = frozenset({"-", "–", "to"})
 def find_quantities(doc: Doc) -> list[Quantity]:
     """Counted quantities in ``doc``, in text order, with character offsets into ``doc.text``."""
     lex = lexicon()
-    text = doc.text
+    text = doc_text(doc)
     out: list[Quantity] = []
     roots: dict[int, tuple[Token, str]] = {}
     approx_roots: set[int] = set()

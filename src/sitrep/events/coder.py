@@ -63,6 +63,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -70,12 +71,13 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import yaml
 
+from sitrep.analyze.nlp import doc_text, ent_at
 from sitrep.errors import SitrepError
 from sitrep.events.ontology import is_context, is_cooperation, is_mode, normalize_context, normalize_type
 from sitrep.records import Event
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span, Token
+    from spacy.tokens import Doc, Span, Token
 
     from sitrep.analyze import Analysis
 
@@ -503,6 +505,35 @@ def _forms(tok: Token) -> tuple[str, str]:
     return tok.lower_, tok.lemma_.lower()
 
 
+#: A token's word, lemma, hyphenated compounds, entity type and NORP flag (see _word_forms).
+_Forms = tuple[str, str, tuple[str, ...], str, bool]
+
+
+def _word_forms(tok: Token) -> _Forms:
+    """What :func:`_in` reads of a token: its word, its lemma, the hyphenated words it ends
+    ("cease-fire"), its entity type, and whether it names or is modified by a people (NORP)."""
+    lower, lemma = tok.lower_, tok.lemma_.lower()
+    joined: tuple[str, ...] = ()
+    if tok.i >= 2 and tok.doc[tok.i - 1].text == "-":
+        prev = tok.doc[tok.i - 2].lower_
+        joined = (f"{prev}-{lower}", f"{prev}-{lemma}")
+    ent = tok.ent_type_
+    norp = ent == "NORP" or any(c.ent_type_ == "NORP" for c in tok.children if c.dep_ in ("amod", "compound"))
+    return lower, lemma, joined, ent, norp
+
+
+def _in_forms(forms: _Forms, words: frozenset[str]) -> bool:
+    """:func:`_in` on a token's :func:`_word_forms`."""
+    lower, lemma, joined, ent, norp = forms
+    if lower in words or lemma in words:
+        return True
+    if joined and (joined[0] in words or joined[1] in words):
+        return True
+    if "=person" in words and ent == "PERSON":
+        return True
+    return "=actor" in words and norp
+
+
 def _in(tok: Token, words: frozenset[str]) -> bool:
     if tok.lower_ in words or tok.lemma_.lower() in words:
         return True
@@ -561,6 +592,16 @@ class _Args:
     has_clause: bool = False
     has_infinitive: bool = False
     relative_object: bool = False  # the object is the noun a relative clause describes
+    #: :func:`_word_forms` of the tokens around the verb, by token index, read once: every
+    #: pattern of the verb tests them against its word lists.
+    forms: dict[int, _Forms] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def has(self, tok: Token, words: frozenset[str]) -> bool:
+        """``_in(tok, words)`` for a token around the verb."""
+        forms = self.forms.get(tok.i)
+        if forms is None:
+            forms = self.forms[tok.i] = _word_forms(tok)
+        return _in_forms(forms, words)
 
 
 # --------------------------------------------------------------------------------------------
@@ -611,6 +652,15 @@ class EventCoder:
         self.matcher.add("SPEECH", [[{"LEMMA": {"IN": speech}, "POS": {"IN": ["VERB"]}}]])
         self._verb_id = vocab.strings["VERB"]
         self._speech_id = vocab.strings["SPEECH"]
+        self._noun_id = vocab.strings["NOUN"]
+        # The same tests as the matcher's, on attribute IDs: the coder reads the parse as one
+        # array instead of calling a Python predicate per token and pattern (see _triggers).
+        from spacy.strings import get_string_id
+
+        def ids(words: Iterable[str]) -> frozenset[int]:
+            return frozenset(get_string_id(w) for w in words)
+
+        self._ids = (ids(verb_lemmas), ids(self.rules.verb_forms), ids(noun_lemmas), ids(speech))
 
     # -- public --------------------------------------------------------------------------
     def code(self, analysis: Analysis) -> list[Event]:
@@ -619,23 +669,52 @@ class EventCoder:
         ctx = _DocContext(analysis, self.rules)
         triggers: dict[int, tuple[Token, bool]] = {}
         speech: dict[int, list[Token]] = {}
-        for match_id, start, _end in self.matcher(doc):
+        sents = list(doc.sents)
+        starts = [sent.start for sent in sents]  # a token's sentence, without Token.sent's walk
+
+        def sent_start(i: int) -> int:
+            return starts[bisect_right(starts, i) - 1]
+
+        for match_id, start in self._triggers(doc):
             tok = doc[start]
             if match_id == self._speech_id:
-                speech.setdefault(tok.sent.start, []).append(tok)
+                speech.setdefault(sent_start(start), []).append(tok)
                 continue
             triggers.setdefault(tok.i, (tok, match_id != self._verb_id))
         by_sent: dict[int, list[tuple[Token, bool]]] = {}
         for i in sorted(triggers):
             tok, is_noun = triggers[i]
-            by_sent.setdefault(tok.sent.start, []).append((tok, is_noun))
+            by_sent.setdefault(sent_start(i), []).append((tok, is_noun))
         events: list[Event] = []
-        for sent in doc.sents:
+        for sent in sents:
             found = by_sent.get(sent.start)
             speakers = speech.get(sent.start)
             if found or speakers:
                 events.extend(self._code_sentence(sent, found or [], ctx, speakers or []))
         return events
+
+    def _triggers(self, doc: Doc) -> list[tuple[int, int]]:
+        """``(match_id, token index)`` of every trigger word, in text order: what ``self.matcher``
+        finds (an event verb or noun by lemma or form, a speech verb by lemma), read from one
+        attribute array. A parse without tags has no verbs or nouns, and no triggers."""
+        from spacy.attrs import LEMMA, LOWER, POS
+        from spacy.parts_of_speech import NOUN, PROPN, VERB
+
+        verb_lemmas, verb_forms, nouns, speech = self._ids
+        verb_id, noun_id, speech_id = self._verb_id, self._noun_id, self._speech_id
+        out: list[tuple[int, int]] = []
+        attrs = doc.to_array([POS, LEMMA, LOWER])
+        # Only verbs and nouns can trigger: the other rows are dropped before Python sees them.
+        rows = ((attrs[:, 0] == VERB) | (attrs[:, 0] == NOUN) | (attrs[:, 0] == PROPN)).nonzero()[0]
+        for i, pos, lemma, lower in zip(rows.tolist(), *attrs[rows].T.tolist()):
+            if pos == VERB:
+                if lemma in verb_lemmas or lower in verb_forms:
+                    out.append((verb_id, i))
+                if lemma in speech:
+                    out.append((speech_id, i))
+            elif (pos == NOUN or pos == PROPN) and (lemma in nouns or lower in nouns):
+                out.append((noun_id, i))
+        return out
 
     # -- one sentence ----------------------------------------------------------------------
     def _code_sentence(self, sent: Span, found: list[tuple[Token, bool]], ctx: _DocContext,
@@ -1086,7 +1165,6 @@ class EventCoder:
             return None
         if m.type == "ASSAULT" and (m.mode is None or m.pattern.source == "cameo") and not m.frames:
             m.mode = self._instrument_mode(m, ctx) or m.mode
-        doc = sent.doc
         t_start, t_end = m.token.idx, m.token.idx + len(m.token)
         frame_spans = [{"start": t.idx, "end": t.idx + len(t), "text": t.text}
                        for t in sorted(set(m.span_tokens), key=lambda t: t.i) if t.i != m.token.i]
@@ -1113,8 +1191,8 @@ class EventCoder:
             location=location,
             quantity=quantity,
             factuality=factuality,
-            evidence={"start": start, "end": end, "sentence": doc.text[start:end],
-                      "trigger": {"start": t_start, "end": t_end, "text": doc.text[t_start:t_end]},
+            evidence={"start": start, "end": end, "sentence": ctx.text[start:end],
+                      "trigger": {"start": t_start, "end": t_end, "text": ctx.text[t_start:t_end]},
                       **({"frames": frame_spans} if frame_spans else {}),
                       "pattern": m.pattern.id, **({"cameo": m.pattern.cameo} if m.pattern.cameo and not m.frames else {})},
             confidence=confidence,
@@ -1333,33 +1411,34 @@ def _table_mode(table: Sequence[tuple[str, str | None, str | None]], event_type:
 
 
 def _holds(p: Pattern, a: _Args) -> bool:
-    if p.subject is not None and (a.subject is None or not _in(a.subject, p.subject)):
-        return False
-    if p.object is not None:
-        hits = [o for o in a.objects if _in(o, p.object)]
-        if not hits:
-            return False
-        if p.modifiers is not None and not any(
-                _in(c, p.modifiers) for o in hits for c in o.children if c.dep_ in ("amod", "compound", "nmod")):
-            return False
-    elif p.modifiers is not None:
-        return False
+    # Every test is pure: the cheap set lookups go first, the word-list tests on tokens last.
     if p.particle is not None and p.particle not in a.particles:
         return False
     if p.clause and not a.has_clause:
         return False
     if p.no_object and a.objects and not a.passive:
         return False
-    if p.unless_preps and (any(pw in p.unless_preps for pw, _, _ in a.preps)
-                           or any(c.dep_ == "acl" for o in a.objects for c in o.children)):
-        return False  # "missiles targeting US troops" aims them too
     if p.clause == "to" and not a.has_infinitive:
+        return False
+    if p.object is None and p.modifiers is not None:
         return False
     for w in p.words:
         if w not in a.words and w not in a.particles:
             return False
+    if p.subject is not None and (a.subject is None or not a.has(a.subject, p.subject)):
+        return False
+    if p.object is not None:
+        hits = [o for o in a.objects if a.has(o, p.object)]
+        if not hits:
+            return False
+        if p.modifiers is not None and not any(
+                a.has(c, p.modifiers) for o in hits for c in o.children if c.dep_ in ("amod", "compound", "nmod")):
+            return False
+    if p.unless_preps and (any(pw in p.unless_preps for pw, _, _ in a.preps)
+                           or any(c.dep_ == "acl" for o in a.objects for c in o.children)):
+        return False  # "missiles targeting US troops" aims them too
     for word, nouns in p.preps:
-        if not any(pw == word and (nouns is None or (pobj is not None and _in(pobj, nouns))) for pw, pobj, _ in a.preps):
+        if not any(pw == word and (nouns is None or (pobj is not None and a.has(pobj, nouns))) for pw, pobj, _ in a.preps):
             return False
     return True
 
@@ -1630,6 +1709,14 @@ class _DocContext:
             for t in span:
                 self.mention_at.setdefault(t.i, mention)
         self._args: dict[int, _Args] = {}
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The document's text, read once (``Doc.text`` rebuilds it from the tokens on every access)."""
+        if self._text is None:
+            self._text = doc_text(self.doc)
+        return self._text
 
     # -- arguments of a verb -----------------------------------------------------------------
     def args(self, verb: Token) -> _Args:
@@ -2151,7 +2238,7 @@ class _DocContext:
         named = None
         for t in [tok, *sorted(_np_tokens(tok, recipient=recipient), key=lambda t: abs(t.i - tok.i))]:
             if t.ent_type_ in NAMED_LABELS:
-                ent = next((e for e in t.doc.ents if e.start <= t.i < e.end), None)
+                ent = ent_at(t.doc, t.i)
                 text = ent.text if ent is not None else t.text
                 part = {"text": text, "actor_id": None, "code": self._country_code(text, t.ent_type_),
                         "sector": None, "named": True, "place": t.ent_type_ in ("GPE", "LOC", "FAC")}
@@ -2220,10 +2307,10 @@ class _DocContext:
                         code = place.place.country
                         break
                 if code is None and pobj.ent_type_ in ("GPE", "LOC"):
-                    ent = next((e for e in self.doc.ents if e.start <= pobj.i < e.end), None)
+                    ent = ent_at(self.doc, pobj.i)
                     code = self._country_code(ent.text if ent is not None else pobj.text, "GPE")
                 if code is not None:
-                    return {"text": self.doc.text[tok.left_edge.idx:pobj.right_edge.idx + len(pobj.right_edge)],
+                    return {"text": self.text[tok.left_edge.idx:pobj.right_edge.idx + len(pobj.right_edge)],
                             "actor_id": None, "code": code, "sector": _agent_sector(dictionary, tok.text), "named": True}
         return None
 
@@ -2287,7 +2374,6 @@ class _DocContext:
                                 or head.lemma_.lower() in self.rules.unidentified_attackers
                                 or head.lower_ in self.rules.unidentified_attackers):
             return None
-        doc = self.doc
         lo, hi = head.left_edge.idx, head.right_edge.idx + len(head.right_edge)
         anchor = (m.anchor or m.token)
         lo2, hi2 = anchor.left_edge.idx, anchor.right_edge.idx + len(anchor.right_edge)
@@ -2295,7 +2381,7 @@ class _DocContext:
             if place.place is None or not place.place.country:
                 continue
             if lo <= place.start < hi or lo2 <= place.start < hi2:
-                return {"text": doc.text[lo:hi], "actor_id": None, "code": place.place.country, "sector": "UAF",
+                return {"text": self.text[lo:hi], "actor_id": None, "code": place.place.country, "sector": "UAF",
                         "named": False}
         return None
 

@@ -157,7 +157,7 @@ class StatementExtractor:
         for item in self._source_phrases():
             found.append(item)
             taken.update(range(*item.cue_tokens))
-        for token in self.doc:
+        for token in self._verbs():
             if token.i in taken:
                 continue
             item = self._verb_cue(token)
@@ -172,6 +172,18 @@ class StatementExtractor:
         return [self._record(item) for item in found]
 
     # -- cues --------------------------------------------------------------------------------
+    def _verbs(self) -> list[Any]:
+        """The verbs and auxiliaries of the document, in text order: only they can be speech
+        cues. Read from the tag array once, instead of asking every token."""
+        if not hasattr(self, "_verb_tokens"):
+            from spacy.attrs import POS
+            from spacy.parts_of_speech import AUX, VERB
+
+            doc = self.doc
+            pos = doc.to_array(POS)
+            self._verb_tokens = [doc[i] for i in ((pos == VERB) | (pos == AUX)).nonzero()[0].tolist()]
+        return self._verb_tokens
+
     def _verb_cue(self, token: Any) -> _Found | None:
         lemma = token.lemma_.lower()
         if lemma not in self.lex.stance or token.pos_ not in ("VERB", "AUX"):
@@ -523,7 +535,7 @@ class StatementExtractor:
             return []
         before = self._before_quote(cstart)
         # A quote that has its own cue right after it ("“B,” she added") is that cue's.
-        after = [q for q in self.all_quotes if q[0] >= cend and _gap_ok(self.text[cend : q[0]], after=True)
+        after = [q for q in self.all_quotes if cend <= q[0] <= cend + _GAP and _gap_ok(self.text[cend : q[0]], after=True)
                  and q not in self._claimed_before()]
         segments: list[tuple[int, int]] = []
         if before:
@@ -551,13 +563,13 @@ class StatementExtractor:
         return segments
 
     def _before_quote(self, cstart: int) -> list[tuple[int, int]]:
-        return [q for q in self.all_quotes if q[1] <= cstart and _gap_ok(self.text[q[1] : cstart])]
+        return [q for q in self.all_quotes if cstart - _GAP <= q[1] <= cstart and _gap_ok(self.text[q[1] : cstart])]
 
     def _claimed_before(self) -> set[tuple[int, int]]:
         """Quotes directly followed by a speech cue clause ("“…,” X said")."""
         if not hasattr(self, "_claimed"):
             self._claimed: set[tuple[int, int]] = set()
-            for token in self.doc:
+            for token in self._verbs():
                 if token.lemma_.lower() not in self.lex.stance or token.pos_ not in ("VERB", "AUX"):
                     continue
                 source = self._subject(token)
@@ -613,7 +625,8 @@ class StatementExtractor:
         alone before a colon at the start of a sentence is the source of what follows."""
         doc = self.doc
         for sent in doc.sents:
-            colon = next((t for t in sent if t.text == ":"), None)
+            # Only a colon among the first seven tokens counts (below): no need to look further.
+            colon = next((t for t in doc[sent.start : min(sent.end, sent.start + 7)] if t.text == ":"), None)
             if colon is None or colon.i == sent.start or colon.i - sent.start > 6 or colon.i + 2 >= sent.end:
                 continue
             before = doc[sent.start : colon.i]
@@ -640,8 +653,20 @@ class StatementExtractor:
     def _source_phrases(self) -> Iterable[_Found]:
         """"according to X, …" and "…, according to X": the object is the source."""
         doc = self.doc
-        for token in doc:
-            for phrase in self.lex.source_phrases:
+        phrases = self.lex.source_phrases
+        if all(phrases):
+            # A phrase starts only where its first word stands: find those by word ID.
+            import numpy
+            from spacy.attrs import LOWER
+            from spacy.strings import get_string_id
+
+            firsts = numpy.array(sorted({get_string_id(p[0]) for p in phrases}), dtype="uint64")
+            starts: Iterable[int] = numpy.isin(doc.to_array(LOWER), firsts).nonzero()[0].tolist()
+        else:
+            starts = range(len(doc))  # an empty phrase would match anywhere
+        for i in starts:
+            token = doc[i]
+            for phrase in phrases:
                 n = len(phrase)
                 if token.i + n > len(doc) or tuple(t.lower_ for t in doc[token.i : token.i + n]) != phrase:
                     continue
@@ -823,9 +848,8 @@ class StatementExtractor:
     # -- carriers ----------------------------------------------------------------------------
     def _carriers(self, found: list[_Found]) -> None:
         """"RIA Novosti, quoting Grushko": Grushko's statements nearby are carried by RIA."""
-        doc = self.doc
         carried: list[tuple[int, str | None, str, dict[str, Any]]] = []  # (offset, actor, text, via)
-        for token in doc:
+        for token in self._verbs():
             if token.lemma_.lower() not in self.lex.carrier_verbs or token.pos_ != "VERB":
                 continue
             original = self._quoted_party(token)
@@ -993,9 +1017,13 @@ class StatementExtractor:
         return published[:10] if published else None
 
 
+#: The longest gap between a quote and its cue clause.
+_GAP = 12
+
+
 def _gap_ok(gap: str, *, after: bool = False) -> bool:
     """Only punctuation and space between a quote and its cue clause."""
-    stripped = gap.strip()
-    if len(gap) > 12 or (not after and "\n" in gap):
+    if len(gap) > _GAP or (not after and "\n" in gap):
         return False  # a paragraph's closing quote is not introduced by the next paragraph
+    stripped = gap.strip()
     return all(ch in ",:;—–-." for ch in stripped) if after else all(ch in ",—–-" for ch in stripped)

@@ -22,6 +22,7 @@ factuality, text, codes, event_id?, target?}``.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
@@ -57,11 +58,22 @@ class _Reader:
         self.text = analysis.document.text
         self.rules = relation_rules()
         self.mentions = sorted(analysis.mentions, key=lambda m: m.start)
+        self._starts = [t.idx for t in self.doc]  # token start offsets, ascending
+        self._mention_starts = [m.start for m in self.mentions]
+
+    def _tokens_in(self, spans: Sequence[tuple[int, int]]) -> list[Any]:
+        """The tokens that start inside any of the character spans, in document order."""
+        starts = self._starts
+        found: set[int] = set()
+        for a, b in spans:
+            found.update(range(bisect_left(starts, a), bisect_left(starts, b)))
+        doc = self.doc
+        return [doc[i] for i in sorted(found)]
 
     def read(self, st: Statement) -> dict[str, Any] | None:
         segments = st.content.get("segments") or [st.content]
         spans = [(int(s["start"]), int(s["end"])) for s in segments]
-        tokens = [t for t in self.doc if any(a <= t.idx < b for a, b in spans)]
+        tokens = self._tokens_in(spans)
         if not tokens:
             return None
         text = " … ".join(self.text[a:b] for a, b in spans)
@@ -234,12 +246,17 @@ class _Reader:
         a, b = int(ev.get("start", 0)), int(ev.get("end", 0))
         inside = {t.i for t in tokens}
         after = max(int((st.speaker or {}).get("end") or 0), int(st.cue["end"]))
-        rest = [t for t in self.doc if a <= t.idx < b and t.i not in inside and t.idx >= after]
+        rest = [t for t in self._tokens_in([(a, b)]) if t.i not in inside and t.idx >= after]
         return self._target(rest)
 
     # -- actors --------------------------------------------------------------------------------
     def _mentions_in(self, spans: Sequence[tuple[int, int]]) -> list[Any]:
-        return [m for m in self.mentions if any(a <= m.start and m.end <= b for a, b in spans)]
+        """The mentions inside any of the character spans, in text order."""
+        mentions, starts = self.mentions, self._mention_starts
+        found: set[int] = set()
+        for a, b in spans:
+            found.update(k for k in range(bisect_left(starts, a), bisect_right(starts, b)) if mentions[k].end <= b)
+        return [mentions[k] for k in sorted(found)]
 
     def _code(self, mention: Any) -> str | None:
         actor = self.analysis.actors.get(mention.actor_id) if mention.actor_id else None

@@ -14,6 +14,8 @@ _OPEN = "“«„"
 _CLOSE = "”»"
 _STRAIGHT = '"'
 _PARAGRAPH = re.compile(r"\n\s*\n")
+#: Every character the scan acts on; the text between two of them is skipped.
+_MARKS = re.compile("[" + re.escape(_OPEN + _CLOSE + _STRAIGHT) + "`']")
 
 
 def find_quotes(text: str) -> list[tuple[int, int]]:
@@ -64,7 +66,10 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
                 opened = None
             i += width
             continue
-        i += 1
+        # Nothing happens before the next mark; paragraph ends met on the way are handled
+        # when the scan lands (on the last character at the latest, as a step-by-step scan would).
+        mark = _MARKS.search(text, i + 1)
+        i = mark.start() if mark is not None else max(i + 1, n - 1)
     if opened is not None:
         spans.append((opened, _rstrip(text, n)))
     return [s for s in spans if s[1] > s[0] + 1]
