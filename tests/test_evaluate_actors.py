@@ -334,9 +334,12 @@ def test_evaluate_actors_igo_codes_are_not_countries():
     assert not IGO_CODES & {"RUS", "USA"}
 
 
-# The held-back test part (annotated blind; see ACTORS_GOLD.md, "Held-back test part").
+# The held-back test part and the second development part, both annotated blind from new
+# Wikinews articles (see ACTORS_GOLD.md, "Held-back test part" and "Development part 2").
 
 TEST_GOLD = REPO / "data" / "eval" / "actors_gold_test.jsonl"
+DEV2_GOLD = REPO / "data" / "eval" / "actors_gold_dev2.jsonl"
+BLIND_PARTS = [TEST_GOLD, DEV2_GOLD]
 WIKINEWS_SAMPLE = REPO / "data" / "sample" / "wikinews"
 
 
@@ -349,11 +352,12 @@ def _wikinews_articles() -> list[dict]:
     return rows
 
 
-def test_evaluate_actors_test_part_is_well_formed():
-    lines = TEST_GOLD.read_text(encoding="utf-8").splitlines()
+@pytest.mark.parametrize("path", BLIND_PARTS, ids=lambda p: p.stem)
+def test_evaluate_actors_blind_part_is_well_formed(path):
+    lines = path.read_text(encoding="utf-8").splitlines()
     raw = [json.loads(line) for line in lines if line.strip()]
     assert len(raw) >= 150
-    sentences = load_gold(TEST_GOLD)
+    sentences = load_gold(path)
     assert sentences.skipped == 0 and len(sentences) == len(raw)
     # Offsets slice the mention text, no overlaps, valid codes and sectors, ISO dates, notes
     # on mentions with neither code nor sector, unique ids.
@@ -368,24 +372,29 @@ def test_evaluate_actors_test_part_is_well_formed():
     assert sum(len(s.mentions) for s in sentences) >= 250
 
 
-def test_evaluate_actors_test_part_is_disjoint_from_the_development_part():
-    test = load_gold(TEST_GOLD)
+def test_evaluate_actors_gold_parts_are_disjoint():
+    """No id and no article is in two parts, and an article number always means one article."""
     dev = _raw_items()
-    dev_ids = {item["id"] for item in dev}
-    assert not dev_ids & {s.id for s in test}
-    dev_origins = {item["origin"] for item in dev if item["id"].startswith("wikinews-")}
-    assert not dev_origins & {s.origin for s in test}, "an article is in both parts"
-    # One article number per origin across both files, so ids can never collide.
+    parts = {"dev": [(i["id"], i["origin"]) for i in dev if i["id"].startswith("wikinews-")]}
+    for path in BLIND_PARTS:
+        parts[path.stem] = [(s.id, s.origin) for s in load_gold(path)]
+    all_ids = [item_id for pairs in parts.values() for item_id, _ in pairs]
+    assert len(all_ids) == len(set(all_ids)), "an id is in two parts"
+    names = list(parts)
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            shared = {o for _, o in parts[a]} & {o for _, o in parts[b]}
+            assert not shared, f"an article is in both {a} and {b}: {sorted(shared)[:3]}"
     origin_of: dict[str, str] = {}
-    pairs = [(i["id"], i["origin"]) for i in dev if i["id"].startswith("wikinews-")]
-    for item_id, origin in pairs + [(s.id, s.origin) for s in test]:
+    for item_id, origin in [pair for pairs in parts.values() for pair in pairs]:
         article = item_id.split("-")[1]
         assert origin_of.setdefault(article, origin) == origin, item_id
 
 
-def test_evaluate_actors_test_part_sentences_come_from_the_sample():
+@pytest.mark.parametrize("path", BLIND_PARTS, ids=lambda p: p.stem)
+def test_evaluate_actors_blind_part_sentences_come_from_the_sample(path):
     articles = _wikinews_articles()
-    for s in load_gold(TEST_GOLD):
+    for s in load_gold(path):
         article = articles[int(s.id.split("-")[1])]
         assert article["url"] == s.origin and article["date"] == s.date, s.id
         assert s.text in " ".join(article["text"].split()), s.id

@@ -55,6 +55,8 @@ from sitrep.analyze.dictionary import (
     default_dictionary,
 )
 from sitrep.analyze.nlp import doc_text, ents_in
+from sitrep.analyze.non_mentions import drop_non_mentions
+from sitrep.analyze.role_cues import apply_role_cues
 from sitrep.records import Actor, Mention
 
 #: NER labels that can name an actor.
@@ -214,6 +216,10 @@ class ActorResolver:
         self._subject_country(found, doc)
         self._sentence_country(found, doc, country_tokens)
         found = self._merge_appositions(found, doc)
+        # Former officials, candidates, outlets, companies, "navies of A, B and C".
+        found = apply_role_cues(found, doc, dictionary=self.dictionary, country_tokens=country_tokens,
+                                country_ends=self._ends, day=day)
+        found = drop_non_mentions(found, doc, self.dictionary)  # "debate in parliament", "sworn in as governor"
         return self._records(found, doc, doc_id)
 
     def _merge_appositions(self, found: list[_Found], doc: Doc) -> list[_Found]:
