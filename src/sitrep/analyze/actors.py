@@ -113,7 +113,6 @@ class _Found:
     surname_key: str | None = None
     title_sector: str | None = None  # a person's title gave a sector but no country
     end_char: int | None = None  # the mention ends inside its last token ("PeskovWhich")
-    coordinated: list["_Found"] = field(default_factory=list)  # "navies of China, India and Oman"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -193,8 +192,6 @@ class ActorResolver:
                 bare.append(item)
             else:
                 claim(item)
-                for other in item.coordinated:
-                    claim(other)
         # Named organisations, IGOs, and countries or seats used as actors.
         for ent in doc.ents:
             if ent.label_ in ("ORG", "FAC"):
@@ -905,7 +902,6 @@ class ActorResolver:
                 and self.dictionary.agent(head.text) is None and head.lemma_.lower() not in _PERSON_HEADS):
             return None  # modifier of a thing: "government websites", "a military car" (ACTORS_GOLD rule 4)
         start = span.start
-        coordinated: list[_Found] = []
         # "Foreign Ministry officials": the group named last is the actor; swallow the
         # institution nouns before it into one mention.
         country = self._country_before(doc, start, country_tokens)
@@ -932,7 +928,6 @@ class ActorResolver:
                                         local=info.local and info.sector in _DOMESTIC_SECTORS)
             if after is not None:
                 end, code = after
-                coordinated = self._coordinated(doc, span, end, country_tokens, info.sector)
             else:
                 # "California Attorney General", "Gdańsk residents", "Texas's governor".
                 place = _place_before(doc, start)
@@ -958,30 +953,7 @@ class ActorResolver:
         # A bare role noun with no affiliation ("officials", "the police") is not worth a
         # mention of its own unless the corefer step can resolve it.
         return _Found(start=start, end=end, label="AGENT", actor=actor, reason="institution" if actor else "",
-                      agent_key=alias_key(info.noun), coordinated=coordinated if actor else [])
-
-    def _coordinated(self, doc: Doc, span: Span, end: int, country_tokens: dict, sector: str) -> list[_Found]:
-        """The countries coordinated with the one in an of-phrase that ends at ``end``: in "the
-        navies of China, India and Oman" India and Oman are navies too (each a mention of the
-        institution's sector)."""
-        obj = next((t for t in doc[span.end : end] if t.dep_ == "pobj" and t.head.head.i == span.root.i), None)
-        if obj is None:
-            return []
-        out = []
-        for other in obj.conjuncts:
-            if other.i < end:
-                continue
-            start = next((s for s in country_tokens if s <= other.i < self._ends.get(s, s + 1)), None)
-            if start is None:
-                continue
-            code, alias_type, ambiguous, _alts = country_tokens[start]
-            if ambiguous or alias_type != "name" or self.dictionary.state(code) is None:
-                continue
-            stop = self._ends.get(start, start + 1)
-            actor = Actor(id=f"{code}:{slug(doc[span.start:span.end].text)}", name=doc[start:stop].text, code=code,
-                          sector=sector, kind="organization")
-            out.append(_Found(start=start, end=stop, label="GPE", actor=actor, reason="coordinated"))
-        return out
+                      agent_key=alias_key(info.noun))
 
     def _organization(self, ent: Span, country_tokens: dict, day: str | None) -> _Found | None:
         ent = _trim_tail(ent)  # "Patrice Talon of" (Benin): the tagger took the preposition
