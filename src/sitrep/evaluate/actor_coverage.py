@@ -2,7 +2,9 @@
 
 ``data/actors/coverage.yaml`` lists, for each state and IGO sitrep follows, the posts it must
 cover (head of state, head of government, foreign and defence minister, spokesperson,
-intelligence chief; the leadership posts of NATO, the EU, the UN and the OSCE), the office
+intelligence chief; the leadership posts of NATO, the EU, the UN and the OSCE; for the other
+states of more than about five million people, an entry's ``kind`` picks a shorter list:
+``leaders`` for the heads of state and government, ``g20`` for those and the foreign minister), the office
 names in the dictionary that fill each post, the posts a state does not have (with the
 reason), and the periods known to be open (with the reason). :func:`coverage` reads the built
 dictionary (``actors.jsonl.gz``) and reports, for each post, its holders and the days between
