@@ -87,3 +87,14 @@ def test_non_mentions_country_modifying_a_common_noun_is_no_mention(text, countr
 )
 def test_non_mentions_country_acting_stays(text, country):
     assert any(country in mention for mention in resolved(text, "2021-05-04"))
+
+
+def test_non_mentions_country_before_an_event_noun_stays_for_the_coder():
+    # The country modifying an event noun is the event's actor: the mention stays, and the
+    # coder codes the attack as the country's.
+    from sitrep.analyze import analyze_text
+
+    text = "Recent US drone strikes have killed five militants near the border, officials said."
+    assert any("US" in mention for mention in resolved(text, "2021-05-04"))
+    events = analyze_text(text, published="2021-05-04").events
+    assert any(e.type == "ASSAULT" and (e.actor or {}).get("code") == "USA" for e in events), events

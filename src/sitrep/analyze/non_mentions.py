@@ -56,13 +56,22 @@ def non_mention_rules() -> NonMentionRules:
 def _state_modifier(item: Any, doc: Any, dictionary: Any) -> bool:
     """A country's name used as the compound modifier of a common noun that names no actor
     ("the 2020 United States presidential election", "nine billion US dollars", "the U.S.
-    border city"): rule 4, modifiers of non-actors."""
+    border city"): rule 4, modifiers of non-actors. Not before an event noun the event coder
+    reads ("US Predator attacks", "a Russian invasion"): there the country is the event's
+    actor, and the coder takes it from this mention."""
     if item.actor is None or item.actor.kind != "state" or item.label != "GPE" or item.actor.sector is not None:
         return False
     root = doc[item.end - 1]  # the name's last word ("the U.S.": not the article)
     head = root.head
-    return (root.dep_ in ("compound", "nmod") and head.i >= item.end and head.pos_ == "NOUN"
-            and head.ent_type_ in ("", "MONEY") and dictionary.agent(head.text) is None)
+    if not (root.dep_ in ("compound", "nmod") and head.i >= item.end and head.pos_ == "NOUN"
+            and head.ent_type_ in ("", "MONEY") and dictionary.agent(head.text) is None):
+        return False
+    from sitrep.events.coder import rules as event_rules
+
+    nouns = event_rules().nouns
+    while head.dep_ in ("compound", "nmod") and head.head.i > head.i:
+        head = head.head  # "US Predator attacks": the phrase's head noun
+    return not any(t.lemma_.lower() in nouns or t.lower_ in nouns for t in doc[item.end : head.i + 1])
 
 
 def _is_institution(item: Any, doc: Any) -> bool:
