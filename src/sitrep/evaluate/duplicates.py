@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sitrep.errors import NotFound
+from sitrep.groups import DisjointSets
 
 REPO = Path(__file__).resolve().parents[3]
 SYNONYMS = REPO / "data" / "eval" / "spin_synonyms.tsv"
@@ -178,22 +179,12 @@ def build_set(shared: Path) -> tuple[list[Any], list[set[str]], set[str], dict[s
 
 
 def _merge(groups: Iterable[set[str]]) -> list[set[str]]:
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: DisjointSets[str] = DisjointSets()
     for g in groups:
         items = sorted(g)
         for x in items[1:]:
-            parent[find(x)] = find(items[0])
-    out: dict[str, set[str]] = {}
-    for x in list(parent):
-        out.setdefault(find(x), set()).add(x)
-    return list(out.values())
+            sets.union(x, items[0])  # a group of one adds nothing
+    return [set(members) for members in sets.groups().values()]
 
 
 def _pairs(groups: Iterable[set[str]]) -> set[tuple[str, str]]:

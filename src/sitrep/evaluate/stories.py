@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from sitrep.errors import InputRejected
+from sitrep.groups import DisjointSets
 
 _INSTANCE = re.compile(r'instance_id="([^"]+)"')
 
@@ -48,20 +49,13 @@ def gold_topics(instances: Mapping[Any, set[str]], centroids: set[str]) -> dict[
     instance with any other have none."""
     keys = sorted(instances, key=str)
     own = {k: instances[k] & centroids for k in keys}
-    parent = {k: k for k in keys}
-
-    def root(k: Any) -> Any:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
+    topics: DisjointSets[str] = DisjointSets(str(k) for k in keys)  # by name: keys may be paths
     for i, a in enumerate(keys):
         for b in keys[i + 1:]:
             if len(own[a] & own[b]) >= MIN_SHARED:
-                parent[root(b)] = root(a)
-    groups = Counter(root(k) for k in keys)
-    out = {k: str(root(k)) for k in keys if groups[root(k)] > 1}
+                topics.union(str(a), str(b))
+    groups = Counter(topics.find(str(k)) for k in keys)
+    out = {k: topics.find(str(k)) for k in keys if groups[topics.find(str(k))] > 1}
     for k in keys:
         if k in out:
             continue

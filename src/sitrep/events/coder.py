@@ -5,8 +5,8 @@ time expressions, places, quantities) and returns :class:`sitrep.records.Event` 
 
 How a sentence is coded:
 
-1. **Triggers.** A spaCy ``Matcher`` finds verbs whose lemma has patterns and nouns that name
-   events. Verb patterns come from petrarch2's CAMEO verb dictionary, converted by
+1. **Triggers.** Verbs whose lemma has patterns and nouns that name events are found by their
+   lemma or form in one pass over the parse's token attributes. Verb patterns come from petrarch2's CAMEO verb dictionary, converted by
    ``scripts/build_event_patterns.py`` (``data/events/verb_patterns.yaml``), and from the
    hand-written ``data/events/patterns.yaml``; each constrains the dependency parse around the
    verb (the head of its subject or object, a particle, a preposition and its object). The most
@@ -635,32 +635,23 @@ class _Match:
 
 
 class EventCoder:
-    """Codes events in analysed documents; build once per spaCy vocabulary and reuse."""
+    """Codes events in analysed documents (any spaCy pipeline's parse); build once and reuse."""
 
-    def __init__(self, vocab: Any, rules_: Rules | None = None) -> None:
-        from spacy.matcher import Matcher
+    def __init__(self, rules_: Rules | None = None) -> None:
+        from spacy.strings import get_string_id
 
         self.rules = rules_ or rules()
-        self.matcher = Matcher(vocab)
-        verb_lemmas = sorted(self.rules.verbs)
-        noun_lemmas = sorted(self.rules.nouns)
-        self.matcher.add("VERB", [[{"LEMMA": {"IN": verb_lemmas}, "POS": {"IN": ["VERB"]}}],
-                                  [{"LOWER": {"IN": sorted(self.rules.verb_forms)}, "POS": {"IN": ["VERB"]}}]])
-        self.matcher.add("NOUN", [[{"LEMMA": {"IN": noun_lemmas}, "POS": {"IN": ["NOUN", "PROPN"]}}],
-                                  [{"LOWER": {"IN": noun_lemmas}, "POS": {"IN": ["NOUN", "PROPN"]}}]])
-        speech = sorted(w for w, kind in self.rules.frames.items() if kind == "report")
-        self.matcher.add("SPEECH", [[{"LEMMA": {"IN": speech}, "POS": {"IN": ["VERB"]}}]])
-        self._verb_id = vocab.strings["VERB"]
-        self._speech_id = vocab.strings["SPEECH"]
-        self._noun_id = vocab.strings["NOUN"]
-        # The same tests as the matcher's, on attribute IDs: the coder reads the parse as one
-        # array instead of calling a Python predicate per token and pattern (see _triggers).
-        from spacy.strings import get_string_id
+        # Trigger words: event verbs by lemma or form, event nouns by lemma or form, speech verbs
+        # by lemma. They are looked up as string IDs in one attribute array per parse (see
+        # _triggers), not through a spaCy Matcher, whose Python predicate per token and pattern
+        # cost more than the coding itself.
+        self._verb_id, self._noun_id, self._speech_id = (get_string_id(k) for k in ("VERB", "NOUN", "SPEECH"))
 
         def ids(words: Iterable[str]) -> frozenset[int]:
             return frozenset(get_string_id(w) for w in words)
 
-        self._ids = (ids(verb_lemmas), ids(self.rules.verb_forms), ids(noun_lemmas), ids(speech))
+        speech = (w for w, kind in self.rules.frames.items() if kind == "report")
+        self._ids = (ids(self.rules.verbs), ids(self.rules.verb_forms), ids(self.rules.nouns), ids(speech))
 
     # -- public --------------------------------------------------------------------------
     def code(self, analysis: Analysis) -> list[Event]:
@@ -694,9 +685,10 @@ class EventCoder:
         return events
 
     def _triggers(self, doc: Doc) -> list[tuple[int, int]]:
-        """``(match_id, token index)`` of every trigger word, in text order: what ``self.matcher``
-        finds (an event verb or noun by lemma or form, a speech verb by lemma), read from one
-        attribute array. A parse without tags has no verbs or nouns, and no triggers."""
+        """``(match_id, token index)`` of every trigger word, in text order (``match_id`` the
+        string ID of ``VERB``, ``NOUN`` or ``SPEECH``): an event verb (POS VERB) or noun (NOUN,
+        PROPN) by lemma or lower-case form, a speech verb by lemma, read from one attribute
+        array. A parse without tags has no verbs or nouns, and no triggers."""
         from spacy.attrs import LEMMA, LOWER, POS
         from spacy.parts_of_speech import NOUN, PROPN, VERB
 
@@ -2598,16 +2590,12 @@ def _dictionary() -> Any:
 # --------------------------------------------------------------------------------------------
 # Entry point
 
-@lru_cache(maxsize=4)
-def _coder_for(vocab_id: int, vocab: Any) -> EventCoder:
-    return EventCoder(vocab)
-
-
-def default_coder(vocab: Any) -> EventCoder:
-    """The coder for a spaCy vocabulary, built once per process."""
-    return _coder_for(id(vocab), vocab)
+@lru_cache(maxsize=1)
+def default_coder() -> EventCoder:
+    """The coder with the packaged rules, built once per process."""
+    return EventCoder()
 
 
 def code_events(analysis: Analysis) -> list[Event]:
     """PLOVER events in an analysed document (see the module docstring for how)."""
-    return default_coder(analysis.doc.vocab).code(analysis)
+    return default_coder().code(analysis)

@@ -20,6 +20,7 @@ import numpy as np
 import pyarrow as pa
 
 from sitrep.errors import StoreError
+from sitrep.groups import DisjointSets
 from sitrep.link import canonical as canon
 from sitrep.link.duplicates import BandIndex, Signature, confirm, signature
 from sitrep.link.params import load_params
@@ -174,36 +175,24 @@ def _duplicates(con, chunk, params, report: LinkReport) -> None:
     # Each new document with matches joins (and may bridge) chains: gather every member of
     # every chain it touches (through stored originals and their stored copies), then re-root
     # each merged chain on its earliest member.
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        parent[find(a)] = find(b)
-
+    chains: DisjointSets[str] = DisjointSets()
     for doc_id, others in matched.items():
         for other in others:
-            union(other, doc_id)
-    _register(con, "link_touched", _ids_table(list(parent)))
+            chains.union(other, doc_id)
+    _register(con, "link_touched", _ids_table(list(chains)))
     for doc_id, original in con.execute(
         "SELECT d.doc_id, d.original_id FROM duplicates d WHERE d.doc_id IN (SELECT id FROM link_touched) "
         "OR d.original_id IN (SELECT id FROM link_touched) "
         "OR d.original_id IN (SELECT x.original_id FROM duplicates x JOIN link_touched t ON t.id = x.doc_id)"
     ).fetchall():
-        union(doc_id, original)
+        chains.union(doc_id, original)
     con.unregister("link_touched")
-    _register(con, "link_members", _ids_table(list(parent)))
+    _register(con, "link_members", _ids_table(list(chains)))
     meta = {r[0]: r[1:] for r in con.execute(
         "SELECT d.id, d.source, d.published, d.ingested_at FROM documents d JOIN link_members m ON m.id = d.id").fetchall()}
     con.unregister("link_members")
-    groups: dict[str, list[str]] = {}
-    for x in list(parent):
-        groups.setdefault(find(x), []).append(x)
-    chain_sigs = {**_signatures_of(con, [x for x in parent if x not in local.signatures], num_perm), **local.signatures}
+    chain_sigs = {**_signatures_of(con, [x for x in chains if x not in local.signatures], num_perm), **local.signatures}
+    groups = chains.groups()
     rows = []
     for members in groups.values():
         if len(members) < 2:

@@ -7,6 +7,7 @@ from datetime import date
 
 from typing import Any
 
+from sitrep.groups import DisjointSets
 from sitrep.store.db import Store
 from sitrep.store.filters import TABLES, Filters, FilterRejected, quad_case, where, where_sql
 from sitrep.store.queries import _rows
@@ -233,37 +234,25 @@ def claims(store: Store, filters: Filters | None = None, *, limit: int = 50) -> 
     )
     ids = sorted({r["a"] for r in relations} | {r["b"] for r in relations} | {r[0] for r in prop_rows})
     records = statements_by_id(store, ids)
-    parent = {i: i for i in records}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-
+    sets: DisjointSets[str] = DisjointSets(records)
     for r in relations:
-        if r["a"] in parent and r["b"] in parent:
-            union(r["a"], r["b"])
+        if r["a"] in sets and r["b"] in sets:
+            sets.union(r["a"], r["b"])
     by_prop: dict[str, str] = {}
     for sid, st in records.items():
         key = _proposition_key(st)
         if key:
             if key in by_prop:
-                union(sid, by_prop[key])
+                sets.union(sid, by_prop[key])
             else:
                 by_prop[key] = sid
     groups: dict[str, dict[str, Any]] = {}
     for sid in records:
-        g = groups.setdefault(find(sid), {"statements": [], "pairs": []})
+        g = groups.setdefault(sets.find(sid), {"statements": [], "pairs": []})
         g["statements"].append(records[sid])
     for r in relations:
-        if r["a"] in parent and r["b"] in parent:
-            groups[find(r["a"])]["pairs"].append(r)
+        if r["a"] in sets and r["b"] in sets:
+            groups[sets.find(r["a"])]["pairs"].append(r)
     out = []
     for root, g in groups.items():
         if len(g["statements"]) < 2:
